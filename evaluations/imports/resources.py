@@ -1,0 +1,467 @@
+"""django-import-export resources for the two result tables of a region and year.
+
+Both read the CirculatedXLSX dataset (every sheet row, merged cells filled), find the
+header row, resolve what a blank cell means ("same as above"), check what only the whole
+table can tell (duplicates, one score per project), and then let import-export import row
+by row inside one transaction. Every problem names the file, the sheet row and the column;
+any problem rolls the whole file back.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from import_export import fields, resources
+from import_export.results import RowResult
+
+from ..decimals import DecimalParseError, to_decimal
+from ..grading import grade_for
+from ..models import FundingLine, Project, UnitEvaluation
+from ..text import clean_text
+from . import widgets
+from .formats import dataset_rows
+from .sheet import ROW_NUMBER, Column, is_blank, locate_table
+
+TOTAL_LABELS = {"合计", "总计", "小计合计"}
+
+
+class ResultsResource(resources.ModelResource):
+    """Shared machinery: table location, per-row problems, error messages with positions."""
+
+    columns: tuple[Column, ...] = ()
+    internal_headers: tuple[str, ...] = ()
+
+    def __init__(self, *, region, year, file_name=""):
+        super().__init__()
+        self.region, self.year, self.file_name = region, year, file_name
+        self.letters: dict[str, str] = {}
+        self.headers: dict[str, str] = {}
+        self.sheet_rows: list[int | None] = []
+        self.problems: dict[int, dict[str, list[str]]] = defaultdict(dict)
+        for field in self.fields.values():
+            if hasattr(field.widget, "region"):
+                field.widget.region = region
+
+    # -- reading the table -------------------------------------------------------------
+
+    def before_import(self, dataset, **kwargs):
+        self.file_name = kwargs.get("file_name") or self.file_name
+        table = locate_table(dataset_rows(dataset), self.columns)
+        self.letters, self.headers = table.letters, table.headers
+        records = self.prepare(table.rows)
+        present = [key for key in self.fields if key in table.letters or key in self.derived]
+        dataset.wipe()
+        dataset.headers = [
+            ROW_NUMBER,
+            *(self.fields[key].column_name for key in present),
+            *self.internal_headers,
+        ]
+        self.sheet_rows = []
+        for number, record in records:
+            self.sheet_rows.append(number)
+            dataset.append(
+                [
+                    number,
+                    *(record.get(key) for key in present),
+                    *(record.get(h) for h in self.internal_headers),
+                ]
+            )
+
+    derived: tuple[str, ...] = ()
+
+    def prepare(self, rows):
+        """Return (sheet row, values by field name) to import; record cross-row problems."""
+        return rows
+
+    def problem(self, index, key, message):
+        self.problems[index].setdefault(key, []).append(message)
+
+    # -- importing a row ---------------------------------------------------------------
+
+    def import_row(self, row, instance_loader, **kwargs):
+        index = kwargs["row_number"] - 1
+        if self.is_unimportable(row):
+            result = RowResult()
+            if self.problems.get(index):
+                result.import_type = RowResult.IMPORT_TYPE_INVALID
+                result.validation_error = ValidationError(self.problems[index])
+            else:
+                result.import_type = RowResult.IMPORT_TYPE_SKIP
+        else:
+            result = super().import_row(row, instance_loader, **kwargs)
+        if result.validation_error is not None:
+            result.validation_error = self.located(index, result.validation_error)
+        return result
+
+    def is_unimportable(self, row):
+        """Return True for a row that holds no record (a checked 合计 row, a broken 序号)."""
+        return False
+
+    def import_instance(self, instance, row, **kwargs):
+        index = kwargs["row_number"] - 1
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for key, messages in self.problems.get(index, {}).items():
+            errors.setdefault(key, []).extend(messages)
+        self.derive_grade(instance, row)
+        if errors:
+            raise ValidationError(errors)
+
+    def derive_grade(self, instance, row):
+        """Give a record whose file leaves 等级 blank the grade of its score.
+
+        A grade the file does state is compared with the score by the model's clean().
+        """
+        graded = self.graded(instance)
+        if is_blank(row.get("等级")) and isinstance(graded.score, Decimal):
+            graded.grade = grade_for(graded.score)
+
+    def graded(self, instance):
+        return instance
+
+    def located(self, index, error):
+        """Return the error with each message prefixed by file, row and column."""
+        sheet_row = self.sheet_rows[index] if index < len(self.sheet_rows) else None
+        place = f"{self.file_name} 第{sheet_row}行" if sheet_row else self.file_name
+        located = {}
+        for key, messages in error.message_dict.items():
+            column = self.column_of(key)
+            where = place
+            if column in self.letters:
+                where = f"{place} {self.letters[column]}列「{self.headers[column]}」"
+            elif column in self.fields:
+                where = f"{place}「{self.fields[column].column_name}」"
+            located[key] = [m if m.startswith(self.file_name) else f"{where}：{m}" for m in messages]
+        return ValidationError(located)
+
+    def column_of(self, key):
+        for name, field in self.fields.items():
+            if key in (name, field.attribute):
+                return name
+        return key
+
+
+class UnitEvaluationResource(ResultsResource):
+    """部门整体绩效评价结果表: 评价机构 | 被评单位 | 得分 | 等级 [| 单位类型 | 备注]."""
+
+    firm = fields.Field("firm", "评价机构", widget=widgets.FirmWidget())
+    unit = fields.Field(
+        "unit", "被评单位", widget=widgets.UnitWidget(kind_column="单位类型")
+    )
+    kind = fields.Field(column_name="单位类型", readonly=True)
+    score = fields.Field("score", "得分", widget=widgets.ScoreWidget())
+    grade = fields.Field("grade", "等级", widget=widgets.GradeWidget(), saves_null_values=False)
+    note = fields.Field("note", "备注", widget=widgets.TextWidget(max_length=500))
+
+    columns = (
+        Column("firm", ("评价机构", "第三方机构", "第三方评价机构", "机构名称", "评价单位")),
+        Column("unit", ("被评单位", "被评价单位", "单位名称", "预算单位", "部门名称", "部门(单位)")),
+        Column("score", ("得分", "评价得分", "综合得分", "评分", "分数")),
+        Column("grade", ("等级", "评价等级")),
+        Column("kind", ("单位类型", "单位类别", "类型"), required=False),
+        Column("note", ("备注",), required=False),
+        Column("seq", ("序号",), required=False),
+    )
+
+    import_permission_model = UnitEvaluation
+
+    class Meta:
+        model = UnitEvaluation
+        fields = ("firm", "unit", "kind", "score", "grade", "note")
+        import_id_fields = ("unit",)
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        clean_model_instances = True
+
+    @classmethod
+    def get_display_name(cls):
+        return "部门整体绩效评价结果表"
+
+    def dehydrate_kind(self, evaluation):
+        unit = getattr(evaluation, "unit", None) if evaluation else None
+        return unit.get_kind_display() if unit else ""
+
+    def prepare(self, rows):
+        firm, seen, records = None, {}, []
+        for index, (number, values) in enumerate(rows):
+            record = dict(values)
+            if is_blank(record.get("firm")):
+                # A firm's block: its name stands only on the block's first row.
+                record["firm"] = firm
+            firm = record["firm"]
+            if firm is None:
+                self.problem(index, "firm", "不能为空（上方也没有评价机构）")
+            name = clean_text(record.get("unit"))
+            if name in seen:
+                self.problem(index, "unit", f"“{name}”与第{seen[name]}行重复")
+            elif name:
+                seen[name] = number
+            records.append((number, record))
+        return records
+
+    def get_instance(self, instance_loader, row):
+        name = clean_text(row.get("被评单位"))
+        return (
+            UnitEvaluation.objects.filter(region=self.region, year=self.year, unit__name=name)
+            .select_related("unit", "firm")
+            .first()
+        )
+
+    def init_instance(self, row=None):
+        return UnitEvaluation(region=self.region, year=self.year)
+
+
+class ProjectResource(ResultsResource):
+    """重点项目支出绩效评价结果表: one sheet row per funding line (资金明细).
+
+    序号 | 项目名称 | 年度项目资金（万元） | 自评得分 | 第三方机构评分 | 等级 [| 资金明细 | 主管部门 | 备注].
+    Rows sharing a 序号 (or with a blank one) are lines of the project above; a blank name
+    continues the line above. The project's name is its first line's name. The third-party
+    score and grade belong to the project: a continuation line may repeat them or leave
+    them blank, but not contradict them. A 合计 row is checked against the lines' sum.
+    """
+
+    number = fields.Field("project__number", "序号", readonly=True)
+    name = fields.Field(
+        "project__name", "项目名称", widget=widgets.TextWidget(required=True, max_length=200)
+    )
+    label = fields.Field(
+        "label", "资金明细", widget=widgets.TextWidget(required=True, max_length=200)
+    )
+    amount = fields.Field("amount", "年度项目资金（万元）", widget=widgets.AmountWidget())
+    self_score = fields.Field("self_score", "自评得分", widget=widgets.ScoreWidget())
+    score = fields.Field("project__score", "第三方机构评分", widget=widgets.ScoreWidget())
+    grade = fields.Field(
+        "project__grade", "等级", widget=widgets.GradeWidget(), saves_null_values=False
+    )
+    unit = fields.Field(
+        "project__unit", "主管部门", widget=widgets.UnitWidget(required=False)
+    )
+    note = fields.Field("project__note", "备注", widget=widgets.TextWidget(max_length=500))
+
+    columns = (
+        Column("number", ("序号", "项目序号", "编号")),
+        Column("name", ("项目名称", "项目")),
+        Column("amount", ("年度项目资金", "项目资金", "资金", "金额", "年度资金", "资金金额", "预算金额"), unit="万元"),
+        Column("self_score", ("自评得分", "自评分", "自评分数", "单位自评得分")),
+        Column("score", ("第三方机构评分", "第三方评分", "第三方机构得分", "第三方评价得分", "评价得分")),
+        Column("grade", ("等级", "评价等级", "第三方评价等级")),
+        Column("label", ("资金明细", "资金名称", "明细"), required=False),
+        Column("unit", ("主管部门", "实施单位", "预算单位"), required=False),
+        Column("note", ("备注",), required=False),
+    )
+    derived = ("label",)
+    internal_headers = ("_position", "_first", "_delete", "_total")
+
+    import_permission_model = Project
+
+    class Meta:
+        model = FundingLine
+        fields = (
+            "number", "name", "label", "amount", "self_score", "score", "grade", "unit", "note",
+        )
+        import_id_fields = ("number",)
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        clean_model_instances = True
+
+    @classmethod
+    def get_display_name(cls):
+        return "重点项目支出绩效评价结果表"
+
+    # -- grouping lines into projects ----------------------------------------------------
+
+    def prepare(self, rows):
+        records, total_rows = [], []
+        groups: dict[int, dict] = {}
+        current = None
+        for index, (number, values) in enumerate(rows):
+            record = dict(values)
+            if clean_text(record.get("number")) in TOTAL_LABELS or (
+                is_blank(record.get("number")) and clean_text(record.get("name")) in TOTAL_LABELS
+            ):
+                total_rows.append((index, number, record))
+                records.append((number, {"_total": True, **record}))
+                continue
+            seq = self._number(index, record.get("number"))
+            if seq is None and not is_blank(record.get("number")):
+                current = None
+            elif seq is None or (current and seq == current["number"]):
+                if current is None:
+                    self.problem(index, NON_FIELD_ERRORS, "序号为空，且上方没有可接续的项目")
+                else:
+                    self._continue(index, number, record, current)
+            elif seq in groups:
+                self.problem(index, "number", f"序号 {seq} 与第{groups[seq]['row']}行的项目重复")
+                current = None
+            else:
+                current = self._start(index, number, record, seq)
+                groups[seq] = current
+            records.append((number, record))
+        for index, number, record in total_rows:
+            self._check_total(index, record, records)
+        return records + self._stale_lines(groups)
+
+    def _number(self, index, raw):
+        if is_blank(raw):
+            return None
+        try:
+            value = to_decimal(raw)
+        except DecimalParseError:
+            value = None
+        if value is None or value != value.to_integral_value() or value < 1:
+            self.problem(index, "number", f"“{clean_text(raw)}”不是正整数序号")
+            return None
+        return int(value)
+
+    def _start(self, index, number, record, seq):
+        record.update(number=seq, _position=1, _first=True)
+        record["label"] = record.get("label") if not is_blank(record.get("label")) else record.get("name")
+        return {"number": seq, "row": number, "first": record, "lines": 1, "last": record}
+
+    def _continue(self, index, number, record, group):
+        first, last = group["first"], group["last"]
+        group["lines"] += 1
+        record.update(number=group["number"], _position=group["lines"], _first=False)
+        own_name = record.get("name")
+        if is_blank(record.get("label")) and not is_blank(own_name):
+            record["label"] = own_name
+        elif is_blank(record.get("label")):
+            record["label"] = last["label"]  # a blank name continues the line above
+        record["name"] = first["name"]
+        for key in ("score", "grade", "unit", "note"):
+            if is_blank(record.get(key)):
+                record[key] = first.get(key)
+            elif clean_text(record[key]) != clean_text(first.get(key)) and not _same_number(
+                record[key], first.get(key)
+            ):
+                header = self.headers.get(key, key)
+                self.problem(
+                    index,
+                    key,
+                    f"同一项目（序号 {group['number']}）只有一个{header}，"
+                    f"第{group['row']}行为“{clean_text(first.get(key))}”，此行为“{clean_text(record[key])}”",
+                )
+        group["last"] = record
+
+    def _check_total(self, index, record, records):
+        try:
+            stated = to_decimal(record.get("amount"))
+        except DecimalParseError as exc:
+            self.problem(index, "amount", str(exc))
+            return
+        lines = [r for _, r in records if not r.get("_total") and "_position" in r]
+        try:
+            computed = sum((to_decimal(r.get("amount")) or 0 for r in lines), start=0)
+        except DecimalParseError:
+            return  # the bad line is reported on its own row
+        if stated is not None and stated != computed:
+            self.problem(
+                index, "amount", f"合计 {stated:f} 与各行资金之和 {computed:f} 不符"
+            )
+
+    def _stale_lines(self, groups):
+        """Return delete rows for stored lines beyond the count a project now has."""
+        if not groups:
+            return []
+        stale = (
+            FundingLine.objects.filter(
+                project__region=self.region,
+                project__year=self.year,
+                project__number__in=list(groups),
+            )
+            .select_related("project")
+            .order_by("project__number", "position")
+        )
+        return [
+            (None, {"number": line.project.number, "_position": line.position, "_delete": True,
+                    "name": line.project.name, "label": line.label})
+            for line in stale
+            if line.position > groups[line.project.number]["lines"]
+        ]
+
+    def is_unimportable(self, row):
+        return bool(row.get("_total")) or not isinstance(row.get("序号"), int)
+
+    def graded(self, instance):
+        return instance.project
+
+    # -- instances -------------------------------------------------------------------------
+
+    def before_import(self, dataset, **kwargs):
+        self._projects: dict[int, Project] = {}
+        super().before_import(dataset, **kwargs)
+
+    def get_instance(self, instance_loader, row):
+        return None  # get_or_init_instance below does the lookup with the project cached
+
+    def get_or_init_instance(self, instance_loader, row):
+        number = row["序号"]
+        project = self._projects.get(number)
+        if project is None:
+            project = (
+                Project.objects.filter(region=self.region, year=self.year, number=number)
+                .select_related("unit")
+                .first()
+            ) or Project(region=self.region, year=self.year, number=number)
+            self._projects[number] = project
+        line = None
+        if project.pk:
+            line = FundingLine.objects.filter(project=project, position=row["_position"]).first()
+        if line is None:
+            return FundingLine(project=project, position=row["_position"]), True
+        line.project = project  # share one Project object across the project's lines
+        return line, False
+
+    def for_delete(self, row, instance):
+        return bool(row.get("_delete"))
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if row.get("_first"):
+            project = instance.project
+            try:
+                project.clean_fields(exclude=["region", "unit", *[k.removeprefix("project__") for k in errors]])
+                project.clean()
+            except ValidationError as exc:
+                for key, messages in exc.message_dict.items():
+                    target = key if key == NON_FIELD_ERRORS else f"project__{key}"
+                    errors.setdefault(target, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        try:
+            # The project may not be saved yet; it is validated in import_instance.
+            instance.full_clean(exclude=[*errors, "project"], validate_unique=False)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def do_instance_save(self, instance, is_create):
+        project = instance.project
+        if project.pk is None or getattr(instance, "_first", False):
+            project.save()
+        instance.project = project
+        instance.save(force_insert=is_create)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._first = bool(row.get("_first"))
+
+
+def _same_number(a, b) -> bool:
+    try:
+        return to_decimal(a) == to_decimal(b) and to_decimal(a) is not None
+    except DecimalParseError:
+        return False

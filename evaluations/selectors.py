@@ -1,0 +1,106 @@
+"""Reads. One selector feeds a public table, its exports and its figures, so they agree.
+
+Every selector starts from the permission policy's public querysets. Aggregates are
+quantized back to the stored precision: SQLite hands sums back through floats.
+"""
+
+from collections import Counter
+from decimal import Decimal
+
+from django.db.models import Count, Max, Min, Prefetch, QuerySet, Sum
+
+from . import policies
+from .classification import UnitKind
+from .decimals import AMOUNT_PLACES, SCORE_PLACES
+from .grading import Grade
+from .models import FundingLine, Project, Region, UnitEvaluation
+
+_SCORE_Q = Decimal(1).scaleb(-SCORE_PLACES)
+_AMOUNT_Q = Decimal(1).scaleb(-AMOUNT_PLACES)
+
+
+def _score(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(_SCORE_Q)
+
+
+def _amount(value) -> Decimal:
+    return Decimal(value or 0).quantize(_AMOUNT_Q)
+
+
+def published_years() -> list[tuple[Region, list[int]]]:
+    """Return each region with public results and its years, newest first."""
+    pairs = set(policies.public_unit_evaluations().values_list("region_id", "year").distinct())
+    pairs |= set(policies.public_projects().values_list("region_id", "year").distinct())
+    regions = Region.objects.in_bulk({region_id for region_id, _ in pairs})
+    years: dict[int, list[int]] = {}
+    for region_id, year in pairs:
+        years.setdefault(region_id, []).append(year)
+    return [
+        (regions[region_id], sorted(years[region_id], reverse=True))
+        for region_id in sorted(years, key=lambda pk: regions[pk].code)
+    ]
+
+
+def unit_results(*, region: Region, year: int) -> QuerySet[UnitEvaluation]:
+    """Return the public unit-overall evaluations of a region and year, best score first."""
+    return (
+        policies.public_unit_evaluations()
+        .filter(region=region, year=year)
+        .select_related("unit", "firm")
+        .order_by("-score", "unit__name")
+    )
+
+
+def project_results(*, region: Region, year: int) -> QuerySet[Project]:
+    """Return the public project evaluations with their funds (Σ lines) and lines, by 序号."""
+    return (
+        policies.public_projects()
+        .filter(region=region, year=year)
+        .select_related("unit")
+        .annotate(
+            total_amount=Sum("funding_lines__amount"),
+            line_count=Count("funding_lines"),
+            min_self_score=Min("funding_lines__self_score"),
+        )
+        .prefetch_related(
+            Prefetch("funding_lines", queryset=FundingLine.objects.order_by("position"))
+        )
+        .order_by("number")
+    )
+
+
+def year_summary(*, region: Region, year: int) -> dict:
+    """Return the figures of a region's year (sections 二 and 三 of the annual report)."""
+    units = policies.public_unit_evaluations().filter(region=region, year=year)
+    unit_rows = list(units.values_list("unit__kind", "grade"))
+    unit_range = units.aggregate(highest=Max("score"), lowest=Min("score"))
+    projects = policies.public_projects().filter(region=region, year=year)
+    project_rows = list(projects.values_list("grade", flat=True))
+    project_range = projects.aggregate(highest=Max("score"), lowest=Min("score"))
+    lines = policies.public_funding_lines().filter(project__region=region, project__year=year)
+    line_figures = lines.aggregate(
+        count=Count("id"), total=Sum("amount"), lowest_self_score=Min("self_score")
+    )
+    kinds = Counter(kind for kind, _ in unit_rows)
+    unit_grades = Counter(grade for _, grade in unit_rows)
+    project_grades = Counter(project_rows)
+    return {
+        "region": {"code": region.code, "name": region.name},
+        "year": year,
+        "units": {
+            "count": len(unit_rows),
+            "by_kind": {kind.label: kinds.get(kind.value, 0) for kind in UnitKind},
+            "by_grade": {grade.label: unit_grades.get(grade.value, 0) for grade in Grade},
+            "highest_score": _score(unit_range["highest"]),
+            "lowest_score": _score(unit_range["lowest"]),
+        },
+        "projects": {
+            "count": len(project_rows),
+            "funding_lines": line_figures["count"],
+            "total_funds": _amount(line_figures["total"]),
+            "by_grade": {grade.label: project_grades.get(grade.value, 0) for grade in Grade},
+            "highest_score": _score(project_range["highest"]),
+            "lowest_score": _score(project_range["lowest"]),
+            "lowest_self_score": _score(line_figures["lowest_self_score"]),
+        },
+    }

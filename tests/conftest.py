@@ -1,0 +1,25 @@
+"""Shared fixtures: the 花溪区 region and its bundled 2021 tables, imported the clerk's way."""
+
+from pathlib import Path
+
+import pytest
+
+from evaluations.services import region_ensure, results_import_path
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "520111" / "2021"
+UNITS_XLSX = DATA / "unit-evaluations.xlsx"
+PROJECTS_XLSX = DATA / "project-evaluations.xlsx"
+
+
+@pytest.fixture
+def huaxi(db):
+    return region_ensure(code="520111", name="花溪区")
+
+
+@pytest.fixture
+def huaxi_2021(huaxi):
+    """花溪区 with both 2021 tables imported through the importer."""
+    for table, path in (("units", UNITS_XLSX), ("projects", PROJECTS_XLSX)):
+        outcome = results_import_path(table=table, region=huaxi, year=2021, path=path)
+        assert outcome.ok, outcome.errors
+    return huaxi
