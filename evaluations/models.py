@@ -80,8 +80,6 @@ class Unit(models.Model):
             raise ValidationError({"parent": "主管部门不能是单位本身"})
 
 
-
-
 class Graded(models.Model):
     """A score out of 100 with the grade its bands give (evaluations.grading)."""
 
@@ -90,6 +88,11 @@ class Graded(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        # The grade is never typed: a grade from a file was already checked in clean().
+        self.grade = grade_for(self.score)
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -101,19 +104,18 @@ class Graded(models.Model):
                 {"grade": f"等级“{self.grade}”与得分 {self.score} 不符，应为“{expected}”"}
             )
 
-    def save(self, *args, **kwargs):
-        # The grade is never typed: a grade from a file was already checked in clean().
-        self.grade = grade_for(self.score)
-        super().save(*args, **kwargs)
-
 
 class UnitEvaluation(Graded):
     """部门整体绩效评价: one unit's overall spending for one year, scored by one firm."""
 
     region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name="区划")
     year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
-    unit = models.ForeignKey(Unit, models.PROTECT, related_name="evaluations", verbose_name="被评单位")
-    firm = models.ForeignKey(Firm, models.PROTECT, related_name="unit_evaluations", verbose_name="评价机构")
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="evaluations", verbose_name="被评单位"
+    )
+    firm = models.ForeignKey(
+        Firm, models.PROTECT, related_name="unit_evaluations", verbose_name="评价机构"
+    )
     note = models.CharField("备注", max_length=500, blank=True)
 
     class Meta:

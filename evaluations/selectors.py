@@ -7,13 +7,13 @@ quantized back to the stored precision: SQLite hands sums back through floats.
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Prefetch, QuerySet, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from . import policies
 from .classification import UnitKind
 from .decimals import AMOUNT_PLACES, SCORE_PLACES
 from .grading import Grade
-from .models import FundingLine, Project, Region, UnitEvaluation
+from .models import Firm, FundingLine, Project, Region, UnitEvaluation
 
 _SCORE_Q = Decimal(1).scaleb(-SCORE_PLACES)
 _AMOUNT_Q = Decimal(1).scaleb(-AMOUNT_PLACES)
@@ -39,6 +39,41 @@ def published_years() -> list[tuple[Region, list[int]]]:
         (regions[region_id], sorted(years[region_id], reverse=True))
         for region_id in sorted(years, key=lambda pk: regions[pk].code)
     ]
+
+
+def published_region(*, code: str, year: int) -> Region | None:
+    """Return the region with this code if it has public results for the year, else None."""
+    units = policies.public_unit_evaluations().filter(region=OuterRef("pk"), year=year)
+    projects = policies.public_projects().filter(region=OuterRef("pk"), year=year)
+    return Region.objects.filter(Q(Exists(units)) | Q(Exists(projects)), code=code).first()
+
+
+def region_years(*, region: Region) -> list[int]:
+    """Return the years in which a region has public results, newest first."""
+    units = policies.public_unit_evaluations().filter(region=region).values_list("year")
+    projects = policies.public_projects().filter(region=region).values_list("year")
+    years = units.order_by().union(projects.order_by())
+    return sorted((year for (year,) in years), reverse=True)
+
+
+def unit_result_firms(*, region: Region, year: int) -> QuerySet[Firm]:
+    """Return the firms that evaluated units of a region in a year, by name."""
+    evaluations = policies.public_unit_evaluations().filter(
+        firm=OuterRef("pk"), region=region, year=year
+    )
+    return Firm.objects.filter(Exists(evaluations)).order_by("name")
+
+
+def project_unit_kinds(*, region: Region, year: int) -> list[str]:
+    """Return the kinds of the units that own projects of a region and year, in UnitKind order."""
+    kinds = set(
+        policies.public_projects()
+        .filter(region=region, year=year, unit__isnull=False)
+        .order_by()
+        .values_list("unit__kind", flat=True)
+        .distinct()
+    )
+    return [kind for kind in UnitKind.values if kind in kinds]
 
 
 def unit_results(*, region: Region, year: int) -> QuerySet[UnitEvaluation]:

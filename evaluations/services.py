@@ -85,8 +85,12 @@ def results_import(
 def results_import_path(*, table: str, region: Region, year: int, path: Path, **kwargs):
     """Import a results table from a file on disk (see results_import)."""
     return results_import(
-        table=table, region=region, year=year, data=Path(path).read_bytes(),
-        file_name=Path(path).name, **kwargs,
+        table=table,
+        region=region,
+        year=year,
+        data=Path(path).read_bytes(),
+        file_name=Path(path).name,
+        **kwargs,
     )
 
 
@@ -98,7 +102,9 @@ def error_messages(result, resource, file_name) -> list[str]:
         parts = exc.messages if isinstance(exc, SheetError) else [str(exc)]
         messages += [f"{file_name}：{part}" for part in parts]
     for number, errors in result.row_errors():
-        sheet_row = resource.sheet_rows[number - 1] if number <= len(resource.sheet_rows) else number
+        sheet_row = (
+            resource.sheet_rows[number - 1] if number <= len(resource.sheet_rows) else number
+        )
         messages += [f"{file_name} 第{sheet_row}行：{error.error}" for error in errors]
     for invalid in result.invalid_rows:
         for field_messages in invalid.error_dict.values():

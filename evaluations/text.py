@@ -16,9 +16,7 @@ def clean_text(raw) -> str:
     if raw is None:
         return ""
     text = str(raw).replace("\u00a0", " ").replace("\u3000", " ")
-    text = "".join(
-        ch if ch in "（）" else unicodedata.normalize("NFKC", ch) for ch in text
-    )
+    text = "".join(ch if ch in "（）" else unicodedata.normalize("NFKC", ch) for ch in text)
     text = " ".join(text.split())
     return _SPACE_NEXT_TO_CJK.sub("", text)
 

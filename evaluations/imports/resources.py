@@ -20,7 +20,7 @@ from ..models import FundingLine, Project, UnitEvaluation
 from ..text import clean_text
 from . import widgets
 from .formats import dataset_rows
-from .sheet import ROW_NUMBER, Column, is_blank, locate_table
+from .sheet import ROW_NUMBER, Column, SheetError, is_blank, locate_table
 
 TOTAL_LABELS = {"合计", "总计", "小计合计"}
 
@@ -31,7 +31,7 @@ class ResultsResource(resources.ModelResource):
     columns: tuple[Column, ...] = ()
     internal_headers: tuple[str, ...] = ()
 
-    def __init__(self, *, region, year, file_name=""):
+    def __init__(self, *, region=None, year=None, file_name=""):
         super().__init__()
         self.region, self.year, self.file_name = region, year, file_name
         self.letters: dict[str, str] = {}
@@ -46,7 +46,11 @@ class ResultsResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.file_name = kwargs.get("file_name") or self.file_name
-        table = locate_table(dataset_rows(dataset), self.columns)
+        try:
+            table = locate_table(dataset_rows(dataset), self.columns)
+        except SheetError:
+            dataset.wipe()  # import-export goes on to the rows after this error: leave none
+            raise
         self.letters, self.headers = table.letters, table.headers
         records = self.prepare(table.rows)
         present = [key for key in self.fields if key in table.letters or key in self.derived]
@@ -134,7 +138,9 @@ class ResultsResource(resources.ModelResource):
                 where = f"{place} {self.letters[column]}列「{self.headers[column]}」"
             elif column in self.fields:
                 where = f"{place}「{self.fields[column].column_name}」"
-            located[key] = [m if m.startswith(self.file_name) else f"{where}：{m}" for m in messages]
+            located[key] = [
+                m if m.startswith(self.file_name) else f"{where}：{m}" for m in messages
+            ]
         return ValidationError(located)
 
     def column_of(self, key):
@@ -148,9 +154,7 @@ class UnitEvaluationResource(ResultsResource):
     """部门整体绩效评价结果表: 评价机构 | 被评单位 | 得分 | 等级 [| 单位类型 | 备注]."""
 
     firm = fields.Field("firm", "评价机构", widget=widgets.FirmWidget())
-    unit = fields.Field(
-        "unit", "被评单位", widget=widgets.UnitWidget(kind_column="单位类型")
-    )
+    unit = fields.Field("unit", "被评单位", widget=widgets.UnitWidget(kind_column="单位类型"))
     kind = fields.Field(column_name="单位类型", readonly=True)
     score = fields.Field("score", "得分", widget=widgets.ScoreWidget())
     grade = fields.Field("grade", "等级", widget=widgets.GradeWidget(), saves_null_values=False)
@@ -158,7 +162,9 @@ class UnitEvaluationResource(ResultsResource):
 
     columns = (
         Column("firm", ("评价机构", "第三方机构", "第三方评价机构", "机构名称", "评价单位")),
-        Column("unit", ("被评单位", "被评价单位", "单位名称", "预算单位", "部门名称", "部门(单位)")),
+        Column(
+            "unit", ("被评单位", "被评价单位", "单位名称", "预算单位", "部门名称", "部门(单位)")
+        ),
         Column("score", ("得分", "评价得分", "综合得分", "评分", "分数")),
         Column("grade", ("等级", "评价等级")),
         Column("kind", ("单位类型", "单位类别", "类型"), required=False),
@@ -218,7 +224,8 @@ class UnitEvaluationResource(ResultsResource):
 class ProjectResource(ResultsResource):
     """重点项目支出绩效评价结果表: one sheet row per funding line (资金明细).
 
-    序号 | 项目名称 | 年度项目资金（万元） | 自评得分 | 第三方机构评分 | 等级 [| 资金明细 | 主管部门 | 备注].
+    序号 | 项目名称 | 年度项目资金（万元） | 自评得分 | 第三方机构评分 | 等级
+    [| 资金明细 | 主管部门 | 备注].
     Rows sharing a 序号 (or with a blank one) are lines of the project above; a blank name
     continues the line above. The project's name is its first line's name. The third-party
     score and grade belong to the project: a continuation line may repeat them or leave
@@ -238,31 +245,44 @@ class ProjectResource(ResultsResource):
     grade = fields.Field(
         "project__grade", "等级", widget=widgets.GradeWidget(), saves_null_values=False
     )
-    unit = fields.Field(
-        "project__unit", "主管部门", widget=widgets.UnitWidget(required=False)
-    )
+    unit = fields.Field("project__unit", "主管部门", widget=widgets.UnitWidget(required=False))
     note = fields.Field("project__note", "备注", widget=widgets.TextWidget(max_length=500))
 
     columns = (
         Column("number", ("序号", "项目序号", "编号")),
         Column("name", ("项目名称", "项目")),
-        Column("amount", ("年度项目资金", "项目资金", "资金", "金额", "年度资金", "资金金额", "预算金额"), unit="万元"),
+        Column(
+            "amount",
+            ("年度项目资金", "项目资金", "资金", "金额", "年度资金", "资金金额", "预算金额"),
+            unit="万元",
+        ),
         Column("self_score", ("自评得分", "自评分", "自评分数", "单位自评得分")),
-        Column("score", ("第三方机构评分", "第三方评分", "第三方机构得分", "第三方评价得分", "评价得分")),
+        Column(
+            "score",
+            ("第三方机构评分", "第三方评分", "第三方机构得分", "第三方评价得分", "评价得分"),
+        ),
         Column("grade", ("等级", "评价等级", "第三方评价等级")),
         Column("label", ("资金明细", "资金名称", "明细"), required=False),
         Column("unit", ("主管部门", "实施单位", "预算单位"), required=False),
         Column("note", ("备注",), required=False),
     )
     derived = ("label",)
-    internal_headers = ("_position", "_first", "_delete", "_total")
+    internal_headers = ("_position", "_first", "_delete", "_total", "_broken")
 
     import_permission_model = Project
 
     class Meta:
         model = FundingLine
         fields = (
-            "number", "name", "label", "amount", "self_score", "score", "grade", "unit", "note",
+            "number",
+            "name",
+            "label",
+            "amount",
+            "self_score",
+            "score",
+            "grade",
+            "unit",
+            "note",
         )
         import_id_fields = ("number",)
         skip_unchanged = True
@@ -285,25 +305,26 @@ class ProjectResource(ResultsResource):
             if clean_text(record.get("number")) in TOTAL_LABELS or (
                 is_blank(record.get("number")) and clean_text(record.get("name")) in TOTAL_LABELS
             ):
-                total_rows.append((index, number, record))
+                total_rows.append((index, record))
                 records.append((number, {"_total": True, **record}))
                 continue
             seq = self._number(index, record.get("number"))
             if seq is None and not is_blank(record.get("number")):
-                current = None
+                current, record["_broken"] = None, True
             elif seq is None or (current and seq == current["number"]):
                 if current is None:
                     self.problem(index, NON_FIELD_ERRORS, "序号为空，且上方没有可接续的项目")
+                    record["_broken"] = True
                 else:
                     self._continue(index, number, record, current)
             elif seq in groups:
                 self.problem(index, "number", f"序号 {seq} 与第{groups[seq]['row']}行的项目重复")
-                current = None
+                current, record["_broken"] = None, True
             else:
                 current = self._start(index, number, record, seq)
                 groups[seq] = current
             records.append((number, record))
-        for index, number, record in total_rows:
+        for index, record in total_rows:
             self._check_total(index, record, records)
         return records + self._stale_lines(groups)
 
@@ -321,7 +342,9 @@ class ProjectResource(ResultsResource):
 
     def _start(self, index, number, record, seq):
         record.update(number=seq, _position=1, _first=True)
-        record["label"] = record.get("label") if not is_blank(record.get("label")) else record.get("name")
+        record["label"] = (
+            record.get("label") if not is_blank(record.get("label")) else record.get("name")
+        )
         return {"number": seq, "row": number, "first": record, "lines": 1, "last": record}
 
     def _continue(self, index, number, record, group):
@@ -361,9 +384,7 @@ class ProjectResource(ResultsResource):
         except DecimalParseError:
             return  # the bad line is reported on its own row
         if stated is not None and stated != computed:
-            self.problem(
-                index, "amount", f"合计 {stated:f} 与各行资金之和 {computed:f} 不符"
-            )
+            self.problem(index, "amount", f"合计 {stated:f} 与各行资金之和 {computed:f} 不符")
 
     def _stale_lines(self, groups):
         """Return delete rows for stored lines beyond the count a project now has."""
@@ -379,14 +400,22 @@ class ProjectResource(ResultsResource):
             .order_by("project__number", "position")
         )
         return [
-            (None, {"number": line.project.number, "_position": line.position, "_delete": True,
-                    "name": line.project.name, "label": line.label})
+            (
+                None,
+                {
+                    "number": line.project.number,
+                    "_position": line.position,
+                    "_delete": True,
+                    "name": line.project.name,
+                    "label": line.label,
+                },
+            )
             for line in stale
             if line.position > groups[line.project.number]["lines"]
         ]
 
     def is_unimportable(self, row):
-        return bool(row.get("_total")) or not isinstance(row.get("序号"), int)
+        return bool(row.get("_total") or row.get("_broken"))
 
     def graded(self, instance):
         return instance.project
@@ -430,7 +459,9 @@ class ProjectResource(ResultsResource):
         if row.get("_first"):
             project = instance.project
             try:
-                project.clean_fields(exclude=["region", "unit", *[k.removeprefix("project__") for k in errors]])
+                project.clean_fields(
+                    exclude=["region", "unit", *[k.removeprefix("project__") for k in errors]]
+                )
                 project.clean()
             except ValidationError as exc:
                 for key, messages in exc.message_dict.items():

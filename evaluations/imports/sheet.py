@@ -93,6 +93,7 @@ def _read_table(rows, header_row, header_values, columns) -> Table:
     headers: dict[str, str] = {}
     index_of: dict[str, int] = {}
     problems = []
+    headed = {i for i, value in enumerate(header_values) if not is_blank(value)}
     for index, value in enumerate(header_values):
         if is_blank(value):
             continue
@@ -100,7 +101,9 @@ def _read_table(rows, header_row, header_values, columns) -> Table:
         column = next((c for c in columns if c.matches(value)), None)
         if column is None:
             known = "、".join(c.aliases[0] for c in columns)
-            problems.append(f"第{header_row}行{letter}列「{clean_text(value)}」：无法识别的列（可识别：{known}）")
+            problems.append(
+                f"第{header_row}行{letter}列「{clean_text(value)}」：无法识别的列（可识别：{known}）"
+            )
         elif column.key in letters:
             problems.append(
                 f"第{header_row}行{letter}列「{clean_text(value)}」：与{letters[column.key]}列重复"
@@ -116,9 +119,11 @@ def _read_table(rows, header_row, header_values, columns) -> Table:
         if number <= header_row or all(is_blank(v) for v in values):
             continue
         for index, value in enumerate(values):
-            if index not in index_of.values() and not is_blank(value):
+            if index not in headed and not is_blank(value):
                 letter = get_column_letter(index + 1)
-                problems.append(f"第{number}行{letter}列：该列没有表头，但有数据“{clean_text(value)}”")
+                problems.append(
+                    f"第{number}行{letter}列：该列没有表头，但有数据“{clean_text(value)}”"
+                )
         table.rows.append((number, {key: values[i] for key, i in index_of.items()}))
     if problems:
         raise SheetError(*problems)

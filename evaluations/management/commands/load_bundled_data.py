@@ -17,8 +17,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with open(DATA_DIR / "regions.csv", encoding="utf-8") as fh:
-            regions = {row["code"]: region_ensure(code=row["code"], name=row["name"])
-                       for row in csv.DictReader(fh)}
+            regions = {
+                row["code"]: region_ensure(code=row["code"], name=row["name"])
+                for row in csv.DictReader(fh)
+            }
         for path in sorted(DATA_DIR.glob("*/*/*.xlsx")):
             code, year = path.parent.parent.name, int(path.parent.name)
             if path.name not in TABLES or code not in regions:
