@@ -29,8 +29,11 @@ def _places(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def to_decimal(raw) -> Decimal | None:
-    """Return the Decimal in a cell value (number or text), None for an empty cell."""
+def to_decimal(raw, unit: str = "") -> Decimal | None:
+    """Return the Decimal in a cell value (number or text), None for an empty cell.
+
+    Text may carry the column's unit after the number ("85.41分", "103.16万元").
+    """
     if raw is None:
         return None
     if isinstance(raw, bool):
@@ -45,6 +48,8 @@ def to_decimal(raw) -> Decimal | None:
         return Decimal(repr(raw))
     text = unicodedata.normalize("NFKC", str(raw))
     text = "".join(text.split()).replace(",", "")
+    if unit and text.endswith(unit):
+        text = text.removesuffix(unit)
     if not text:
         return None
     try:
@@ -58,7 +63,7 @@ def to_decimal(raw) -> Decimal | None:
 
 def parse_score(raw) -> Decimal | None:
     """Return a score quantized to 2 places; reject values outside 0–100 or finer than 0.01."""
-    value = to_decimal(raw)
+    value = to_decimal(raw, unit="分")
     if value is None:
         return None
     if value < 0 or value > SCORE_MAX:
@@ -70,7 +75,7 @@ def parse_score(raw) -> Decimal | None:
 
 def parse_amount(raw) -> Decimal | None:
     """Return an amount in 万元; reject negatives and values finer than 6 decimal places."""
-    value = to_decimal(raw)
+    value = to_decimal(raw, unit="万元")
     if value is None:
         return None
     if value < 0:

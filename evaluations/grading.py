@@ -35,3 +35,21 @@ def grade_for(score: Decimal) -> Grade:
         if score >= lower:
             return grade
     return Grade.POOR
+
+
+# Longer names for the same grades seen in circulated tables; some city rules call the
+# third band 一般 (../shared/domain.md §2).
+GRADE_NAMES = {
+    "优秀": Grade.EXCELLENT,
+    "良好": Grade.GOOD,
+    "中等": Grade.FAIR,
+    "一般": Grade.FAIR,
+    "较差": Grade.POOR,
+}
+
+
+def grade_from_label(label: str) -> Grade | None:
+    """Return the grade a label names (优, 优秀, 一般 …), None if it names none."""
+    if label in Grade.values:
+        return Grade(label)
+    return GRADE_NAMES.get(label)

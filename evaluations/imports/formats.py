@@ -3,28 +3,32 @@
 import tablib
 from import_export.formats.base_formats import XLSX
 
-from .sheet import ROW_NUMBER, read_workbook
+from .sheet import ROW_NUMBER, SHEET, read_workbook
 
 
 class CirculatedXLSX(XLSX):
-    """Read every row of the first sheet, merged cells filled, title rows included.
+    """Read every row of every sheet, merged cells filled, title rows included.
 
-    The resource finds the header row itself (see sheet.locate_table), because only it
-    knows which columns to look for.
+    The resource finds the sheet and header row itself (see sheet.locate_table), because
+    only it knows which columns to look for.
     """
 
     def get_title(self):
         return "xlsx"
 
     def create_dataset(self, in_stream):
-        rows = read_workbook(bytes(in_stream))
-        width = max((len(values) for _, values in rows), default=0)
-        dataset = tablib.Dataset(headers=[ROW_NUMBER, *(f"c{i}" for i in range(width))])
-        for number, values in rows:
-            dataset.append([number, *values, *([None] * (width - len(values)))])
+        sheets = read_workbook(bytes(in_stream))
+        width = max((len(values) for _, rows in sheets for _, values in rows), default=0)
+        dataset = tablib.Dataset(headers=[SHEET, ROW_NUMBER, *(f"c{i}" for i in range(width))])
+        for name, rows in sheets:
+            for number, values in rows:
+                dataset.append([name, number, *values, *([None] * (width - len(values)))])
         return dataset
 
 
-def dataset_rows(dataset) -> list[tuple[int, list]]:
-    """Return the (sheet row number, values) pairs a CirculatedXLSX dataset holds."""
-    return [(row[0], list(row[1:])) for row in dataset]
+def dataset_sheets(dataset) -> list[tuple[str, list[tuple[int, list]]]]:
+    """Return the sheets a CirculatedXLSX dataset holds, in workbook order."""
+    sheets: dict[str, list] = {}
+    for row in dataset:
+        sheets.setdefault(row[0], []).append((row[1], list(row[2:])))
+    return list(sheets.items())

@@ -19,7 +19,7 @@ from ..grading import grade_for
 from ..models import FundingLine, Project, UnitEvaluation
 from ..text import clean_text
 from . import widgets
-from .formats import dataset_rows
+from .formats import dataset_sheets
 from .sheet import ROW_NUMBER, Column, SheetError, is_blank, locate_table
 
 TOTAL_LABELS = {"合计", "总计", "小计合计"}
@@ -37,6 +37,7 @@ class ResultsResource(resources.ModelResource):
         self.letters: dict[str, str] = {}
         self.headers: dict[str, str] = {}
         self.sheet_rows: list[int | None] = []
+        self.sheet_name = ""
         self.problems: dict[int, dict[str, list[str]]] = defaultdict(dict)
         for field in self.fields.values():
             if hasattr(field.widget, "region"):
@@ -46,12 +47,14 @@ class ResultsResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.file_name = kwargs.get("file_name") or self.file_name
+        sheets = dataset_sheets(dataset)
         try:
-            table = locate_table(dataset_rows(dataset), self.columns)
+            table = locate_table(sheets, self.columns)
         except SheetError:
             dataset.wipe()  # import-export goes on to the rows after this error: leave none
             raise
         self.letters, self.headers = table.letters, table.headers
+        self.sheet_name = table.sheet if len(sheets) > 1 else ""
         records = self.prepare(table.rows)
         present = [key for key in self.fields if key in table.letters or key in self.derived]
         dataset.wipe()
@@ -129,7 +132,10 @@ class ResultsResource(resources.ModelResource):
     def located(self, index, error):
         """Return the error with each message prefixed by file, row and column."""
         sheet_row = self.sheet_rows[index] if index < len(self.sheet_rows) else None
-        place = f"{self.file_name} 第{sheet_row}行" if sheet_row else self.file_name
+        file_and_sheet = (
+            f"{self.file_name}「{self.sheet_name}」" if self.sheet_name else self.file_name
+        )
+        place = f"{file_and_sheet} 第{sheet_row}行" if sheet_row else file_and_sheet
         located = {}
         for key, messages in error.message_dict.items():
             column = self.column_of(key)
@@ -259,10 +265,19 @@ class ProjectResource(ResultsResource):
         Column("self_score", ("自评得分", "自评分", "自评分数", "单位自评得分")),
         Column(
             "score",
-            ("第三方机构评分", "第三方评分", "第三方机构得分", "第三方评价得分", "评价得分"),
+            (
+                "第三方机构评分",
+                "第三方评分",
+                "第三方机构得分",
+                "第三方评价得分",
+                "评价得分",
+                "第三方机构评价评分",
+                "第三方机构评价得分",
+                "第三方评价评分",
+            ),
         ),
-        Column("grade", ("等级", "评价等级", "第三方评价等级")),
-        Column("label", ("资金明细", "资金名称", "明细"), required=False),
+        Column("grade", ("等级", "评价等级", "第三方评价等级", "第三方机构评价等级")),
+        Column("label", ("资金明细", "资金名称", "明细", "资金来源"), required=False),
         Column("unit", ("主管部门", "实施单位", "预算单位"), required=False),
         Column("note", ("备注",), required=False),
     )

@@ -1,7 +1,7 @@
 """Reading a results table as bureaus circulate it: title rows, merged cells, stray spaces.
 
-`read_workbook` turns the first worksheet into plain rows with merged ranges filled in;
-`locate_table` finds the header row among them and maps each column to a field.
+`read_workbook` turns each worksheet into plain rows with merged ranges filled in;
+`locate_table` finds the sheet and header row among them and maps each column to a field.
 """
 
 import io
@@ -13,8 +13,22 @@ from openpyxl.utils import get_column_letter
 
 from ..text import clean_text, header_key, header_unit
 
+SHEET = "工作表"
 ROW_NUMBER = "行号"
 HEADER_SEARCH_ROWS = 30
+# A row holding one text that starts like this, and nothing else, is a note under the
+# table ("注：…", "制表单位：…"), not a record.
+FOOTNOTE_PREFIXES = (
+    "注",
+    "备注",
+    "说明",
+    "制表",
+    "填表",
+    "审核",
+    "数据来源",
+    "资料来源",
+    "单位负责人",
+)
 
 
 class SheetError(ValueError):
@@ -32,6 +46,9 @@ class Column:
     required: bool = True
     unit: str = ""
 
+    def matches(self, header: str) -> bool:
+        return header_key(header) in self.aliases
+
     def unit_problem(self, header: str) -> str:
         """Return why the unit a header states (e.g. "（元）") is wrong here, or ""."""
         stated = header_unit(header)
@@ -39,56 +56,94 @@ class Column:
             return f"单位应为“{self.unit}”，表头写的是“{stated}”"
         return ""
 
-    def matches(self, header: str) -> bool:
-        return header_key(header) in self.aliases
-
 
 @dataclass
 class Table:
+    sheet: str
     header_row: int
     letters: dict[str, str]
     headers: dict[str, str]
     rows: list[tuple[int, dict]] = field(default_factory=list)
 
 
-def read_workbook(data: bytes) -> list[tuple[int, list]]:
-    """Return (sheet row number, cell values) for the first worksheet, merged cells filled."""
+Rows = list[tuple[int, list]]
+
+
+def read_workbook(data: bytes) -> list[tuple[str, Rows]]:
+    """Return each worksheet's name and (row number, cell values), merged cells filled."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise SheetError("不是 xlsx 文件（仅接受 Excel 2007 及以上的 .xlsx 格式）")
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises a dozen kinds for a damaged package
         raise SheetError(f"无法读取 xlsx 文件：{exc}") from exc
-    sheet = workbook.worksheets[0]
+    return [(sheet.title, _sheet_rows(sheet)) for sheet in workbook.worksheets]
+
+
+def _sheet_rows(sheet) -> Rows:
     grid = [list(values) for values in sheet.iter_rows(values_only=True)]
     for merged in sheet.merged_cells.ranges:
         top_left = grid[merged.min_row - 1][merged.min_col - 1]
         for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
-            for c in range(merged.min_col - 1, merged.max_col):
+            for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
                 grid[r][c] = top_left
-    return [(number, values) for number, values in enumerate(grid, start=1)]
+    return list(enumerate(grid, start=1))
 
 
 def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not clean_text(value))
 
 
-def locate_table(rows: list[tuple[int, list]], columns: tuple[Column, ...]) -> Table:
-    """Return the table under the first row that names every required column.
+def is_footnote(values) -> bool:
+    texts = {clean_text(v) for v in values if not is_blank(v)}
+    return len(texts) == 1 and texts.pop().startswith(FOOTNOTE_PREFIXES)
 
-    Every non-empty header must be a known column and appear once: an unknown column
-    would otherwise be dropped without anyone noticing.
+
+def locate_table(sheets: list[tuple[str, Rows]], columns: tuple[Column, ...]) -> Table:
+    """Return the table under the first header that names every required column.
+
+    Sheets are searched in order, each in its first rows. A header may span two rows
+    ("第三方机构评价" over "评分 | 等级"). Every non-empty header must be a known column and
+    appear once: an unknown column would otherwise be dropped without anyone noticing.
     """
-    required = [c for c in columns if c.required]
-    for number, values in rows[:HEADER_SEARCH_ROWS]:
-        found = {c.key for c in required if any(c.matches(v) for v in values if v)}
-        if len(found) == len(required):
-            return _read_table(rows, number, values, columns)
-    names = "、".join(f"「{c.aliases[0]}」" for c in required)
-    raise SheetError(f"前 {HEADER_SEARCH_ROWS} 行中没有找到表头：表头应包含 {names}")
+    for name, rows in sheets:
+        head = rows[:HEADER_SEARCH_ROWS]
+        for i, (number, values) in enumerate(head):
+            candidates = [(number, values)]
+            if i + 1 < len(head):
+                candidates.append((head[i + 1][0], _stacked(values, head[i + 1][1])))
+            for header_row, header in candidates:
+                if _names_required(header, columns):
+                    try:
+                        return _read_table(name, rows, header_row, header, columns)
+                    except SheetError as exc:
+                        if len(sheets) == 1:
+                            raise
+                        raise SheetError(*(f"工作表「{name}」{m}" for m in exc.messages)) from None
+    names = "、".join(f"「{c.aliases[0]}」" for c in columns if c.required)
+    where = "各工作表" if len(sheets) > 1 else ""
+    raise SheetError(f"{where}前 {HEADER_SEARCH_ROWS} 行中没有找到表头：表头应包含 {names}")
 
 
-def _read_table(rows, header_row, header_values, columns) -> Table:
+def _stacked(upper, lower) -> list:
+    """Return a two-row header read as one: the lower cell under a merged upper cell."""
+    width = max(len(upper), len(lower))
+    upper = [*upper, *([None] * (width - len(upper)))]
+    lower = [*lower, *([None] * (width - len(lower)))]
+    stacked = []
+    for top, bottom in zip(upper, lower, strict=True):
+        top, bottom = clean_text(top), clean_text(bottom)
+        stacked.append(
+            top if not bottom or bottom == top else (bottom if not top else top + bottom)
+        )
+    return stacked
+
+
+def _names_required(values, columns) -> bool:
+    return all(any(c.matches(v) for v in values if v) for c in columns if c.required)
+
+
+def _read_table(sheet, rows, header_row, header_values, columns) -> Table:
     letters: dict[str, str] = {}
     headers: dict[str, str] = {}
     index_of: dict[str, int] = {}
@@ -99,24 +154,23 @@ def _read_table(rows, header_row, header_values, columns) -> Table:
             continue
         letter = get_column_letter(index + 1)
         column = next((c for c in columns if c.matches(value)), None)
+        text = clean_text(value)
         if column is None:
             known = "、".join(c.aliases[0] for c in columns)
             problems.append(
-                f"第{header_row}行{letter}列「{clean_text(value)}」：无法识别的列（可识别：{known}）"
+                f"第{header_row}行{letter}列「{text}」：无法识别的列（可识别：{known}）"
             )
         elif column.key in letters:
-            problems.append(
-                f"第{header_row}行{letter}列「{clean_text(value)}」：与{letters[column.key]}列重复"
-            )
+            problems.append(f"第{header_row}行{letter}列「{text}」：与{letters[column.key]}列重复")
         elif problem := column.unit_problem(value):
-            problems.append(f"第{header_row}行{letter}列「{clean_text(value)}」：{problem}")
+            problems.append(f"第{header_row}行{letter}列「{text}」：{problem}")
         else:
             letters[column.key] = letter
-            headers[column.key] = clean_text(value)
+            headers[column.key] = text
             index_of[column.key] = index
-    table = Table(header_row=header_row, letters=letters, headers=headers)
+    table = Table(sheet=sheet, header_row=header_row, letters=letters, headers=headers)
     for number, values in rows:
-        if number <= header_row or all(is_blank(v) for v in values):
+        if number <= header_row or all(is_blank(v) for v in values) or is_footnote(values):
             continue
         for index, value in enumerate(values):
             if index not in headed and not is_blank(value):
@@ -124,7 +178,9 @@ def _read_table(rows, header_row, header_values, columns) -> Table:
                 problems.append(
                     f"第{number}行{letter}列：该列没有表头，但有数据“{clean_text(value)}”"
                 )
-        table.rows.append((number, {key: values[i] for key, i in index_of.items()}))
+        table.rows.append(
+            (number, {key: values[i] if i < len(values) else None for key, i in index_of.items()})
+        )
     if problems:
         raise SheetError(*problems)
     if not table.rows:

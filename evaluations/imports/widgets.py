@@ -4,7 +4,7 @@ from import_export import widgets
 
 from ..classification import kind_for_name, kind_from_label
 from ..decimals import DecimalParseError, exact, parse_amount, parse_score
-from ..grading import Grade
+from ..grading import grade_from_label
 from ..models import Firm, Unit
 from ..text import clean_text
 
@@ -65,9 +65,10 @@ class GradeWidget(widgets.Widget):
         text = clean_text(value)
         if not text:
             return None
-        if text not in Grade.values:
+        grade = grade_from_label(text)
+        if grade is None:
             raise ValueError(f"“{text}”不是等级（应为 优、良、中、差 之一）")
-        return text
+        return grade.value
 
     def render(self, value, obj=None, **kwargs):
         return value or ""
