@@ -32,6 +32,7 @@ class ResultsAdmin(ImportExportModelAdmin):
     import_form_class = ResultsImportForm
     confirm_form_class = ResultsConfirmImportForm
     import_formats = [CirculatedXLSX]
+    import_template_name = "admin/evaluations/results_import.html"
     export_formats = [XLSX]
 
     def has_import_permission(self, request):

@@ -87,6 +87,16 @@ def parse_amount(raw) -> Decimal | None:
     return value.quantize(Decimal(1).scaleb(-AMOUNT_PLACES))
 
 
+def stored_score(value) -> Decimal | None:
+    """Return a database aggregate of scores at the stored 2 places (SQLite sums via floats)."""
+    return None if value is None else Decimal(value).quantize(Decimal(1).scaleb(-SCORE_PLACES))
+
+
+def stored_amount(value) -> Decimal | None:
+    """Return a database aggregate of amounts at the stored 6 places."""
+    return None if value is None else Decimal(value).quantize(Decimal(1).scaleb(-AMOUNT_PLACES))
+
+
 def exact(value: Decimal | None) -> str:
     """Return the exact figure without trailing zeros: 9298.222760 -> "9298.22276"."""
     if value is None:

@@ -5,26 +5,14 @@ quantized back to the stored precision: SQLite hands sums back through floats.
 """
 
 from collections import Counter
-from decimal import Decimal
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from . import policies
 from .classification import UnitKind
-from .decimals import AMOUNT_PLACES, SCORE_PLACES
+from .decimals import stored_amount, stored_score
 from .grading import Grade
 from .models import Firm, FundingLine, Project, Region, UnitEvaluation
-
-_SCORE_Q = Decimal(1).scaleb(-SCORE_PLACES)
-_AMOUNT_Q = Decimal(1).scaleb(-AMOUNT_PLACES)
-
-
-def _score(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(_SCORE_Q)
-
-
-def _amount(value) -> Decimal:
-    return Decimal(value or 0).quantize(_AMOUNT_Q)
 
 
 def published_years() -> list[tuple[Region, list[int]]]:
@@ -126,16 +114,16 @@ def year_summary(*, region: Region, year: int) -> dict:
             "count": len(unit_rows),
             "by_kind": {kind.label: kinds.get(kind.value, 0) for kind in UnitKind},
             "by_grade": {grade.label: unit_grades.get(grade.value, 0) for grade in Grade},
-            "highest_score": _score(unit_range["highest"]),
-            "lowest_score": _score(unit_range["lowest"]),
+            "highest_score": stored_score(unit_range["highest"]),
+            "lowest_score": stored_score(unit_range["lowest"]),
         },
         "projects": {
             "count": len(project_rows),
             "funding_lines": line_figures["count"],
-            "total_funds": _amount(line_figures["total"]),
+            "total_funds": stored_amount(line_figures["total"] or 0),
             "by_grade": {grade.label: project_grades.get(grade.value, 0) for grade in Grade},
-            "highest_score": _score(project_range["highest"]),
-            "lowest_score": _score(project_range["lowest"]),
-            "lowest_self_score": _score(line_figures["lowest_self_score"]),
+            "highest_score": stored_score(project_range["highest"]),
+            "lowest_score": stored_score(project_range["lowest"]),
+            "lowest_self_score": stored_score(line_figures["lowest_self_score"]),
         },
     }

@@ -98,7 +98,14 @@ class ResultsResource(resources.ModelResource):
             result = super().import_row(row, instance_loader, **kwargs)
         if result.validation_error is not None:
             result.validation_error = self.located(index, result.validation_error)
+        result.sheet_row = row.get(ROW_NUMBER)
         return result
+
+    def after_import(self, dataset, result, **kwargs):
+        # import-export numbers rows by their place in the dataset; a clerk needs the
+        # spreadsheet's own row numbers, which title rows and merged blocks shift.
+        for invalid in result.invalid_rows:
+            invalid.number = self.sheet_rows[invalid.number - 1] or "—"
 
     def is_unimportable(self, row):
         """Return True for a row that holds no record (a checked 合计 row, a broken 序号)."""
@@ -280,6 +287,8 @@ class ProjectResource(ResultsResource):
         Column("label", ("资金明细", "资金名称", "明细", "资金来源"), required=False),
         Column("unit", ("主管部门", "实施单位", "预算单位"), required=False),
         Column("note", ("备注",), required=False),
+        # Checked against the sum of the project's lines, never stored: funds are derived.
+        Column("stated_total", ("项目资金合计", "年度项目资金合计"), required=False, unit="万元"),
     )
     derived = ("label",)
     internal_headers = ("_position", "_first", "_delete", "_total", "_broken")
@@ -341,6 +350,8 @@ class ProjectResource(ResultsResource):
             records.append((number, record))
         for index, record in total_rows:
             self._check_total(index, record, records)
+        for group in groups.values():
+            self._check_project_total(group)
         return records + self._stale_lines(groups)
 
     def _number(self, index, raw):
@@ -360,11 +371,20 @@ class ProjectResource(ResultsResource):
         record["label"] = (
             record.get("label") if not is_blank(record.get("label")) else record.get("name")
         )
-        return {"number": seq, "row": number, "first": record, "lines": 1, "last": record}
+        return {
+            "number": seq,
+            "row": number,
+            "index": index,
+            "first": record,
+            "lines": 1,
+            "last": record,
+            "amounts": [record.get("amount")],
+        }
 
     def _continue(self, index, number, record, group):
         first, last = group["first"], group["last"]
         group["lines"] += 1
+        group["amounts"].append(record.get("amount"))
         record.update(number=group["number"], _position=group["lines"], _first=False)
         own_name = record.get("name")
         if is_blank(record.get("label")) and not is_blank(own_name):
@@ -372,7 +392,7 @@ class ProjectResource(ResultsResource):
         elif is_blank(record.get("label")):
             record["label"] = last["label"]  # a blank name continues the line above
         record["name"] = first["name"]
-        for key in ("score", "grade", "unit", "note"):
+        for key in ("score", "grade", "unit", "note", "stated_total"):
             if is_blank(record.get(key)):
                 record[key] = first.get(key)
             elif clean_text(record[key]) != clean_text(first.get(key)) and not _same_number(
@@ -387,15 +407,31 @@ class ProjectResource(ResultsResource):
                 )
         group["last"] = record
 
+    def _check_project_total(self, group):
+        raw = group["first"].get("stated_total")
+        try:
+            stated = to_decimal(raw, unit="万元")
+            computed = sum((to_decimal(a, unit="万元") or 0 for a in group["amounts"]), start=0)
+        except DecimalParseError as exc:
+            if not is_blank(raw):
+                self.problem(group["index"], "stated_total", str(exc))
+            return  # a bad line amount is reported on its own row
+        if stated is not None and stated != computed:
+            self.problem(
+                group["index"],
+                "stated_total",
+                f"项目资金合计 {stated:f} 与该项目各行资金之和 {computed:f} 不符",
+            )
+
     def _check_total(self, index, record, records):
         try:
-            stated = to_decimal(record.get("amount"))
+            stated = to_decimal(record.get("amount"), unit="万元")
         except DecimalParseError as exc:
             self.problem(index, "amount", str(exc))
             return
         lines = [r for _, r in records if not r.get("_total") and "_position" in r]
         try:
-            computed = sum((to_decimal(r.get("amount")) or 0 for r in lines), start=0)
+            computed = sum((to_decimal(r.get("amount"), unit="万元") or 0 for r in lines), start=0)
         except DecimalParseError:
             return  # the bad line is reported on its own row
         if stated is not None and stated != computed:

@@ -92,6 +92,7 @@ def test_a_bad_file_shows_every_bad_row_and_offers_no_confirmation(client, clerk
     page = preview.content.decode()
     assert "bad.xlsx 第3行 C列「得分」" in page
     assert "bad.xlsx 第4行 D列「等级」" in page
+    assert [row.number for row in preview.context["result"].invalid_rows] == [3, 4]
     assert not UnitEvaluation.objects.exists()
 
 

@@ -4,7 +4,7 @@ from django.db.models import Sum
 
 from evaluations.models import FundingLine, Project
 from tests.conftest import PROJECTS_XLSX
-from tests.sheets import project_sheet
+from tests.sheets import PROJECT_HEADER, project_sheet
 
 from .helpers import import_projects
 
@@ -202,3 +202,21 @@ def test_a_bad_line_rolls_back_the_whole_file(huaxi):
 
     assert len(outcome.errors) == 1
     assert Project.objects.get(number=1).name == "区、乡两级人民代表大会换届选举工作经费"
+
+
+def test_a_stated_project_total_is_checked_against_its_lines(huaxi):
+    header = [*PROJECT_HEADER, "项目资金合计（万元）"]
+    good = project_sheet(
+        [
+            [5, "幼儿园", 476.604, 99.9, 91.13, "优", 1033.496],
+            [5, "（经开区）", 556.892, 99.25, 91.13, "优", 1033.496],
+        ],
+        header=header,
+    )
+    bad = project_sheet([[5, "幼儿园", 476.604, 99.9, 91.13, "优", 1033.5]], header=header)
+
+    assert import_projects(huaxi, good).ok
+    assert import_projects(huaxi, bad).errors == [
+        "projects.xlsx 第3行 G列「项目资金合计（万元）」："
+        "项目资金合计 1033.5 与该项目各行资金之和 476.604 不符"
+    ]

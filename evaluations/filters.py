@@ -1,0 +1,54 @@
+"""Filters of the public results tables (django-filter), shared by the pages and their exports.
+
+Choices that depend on the data (the firms of a year, the kinds of owning units) are read
+once by the view through a selector and handed in, so building and validating the form
+runs no query of its own.
+"""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+
+from .classification import UnitKind
+from .grading import Grade
+from .models import FundingLine
+
+ALL = "全部"
+
+
+class UnitResultFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="单位名称", field_name="unit__name", lookup_expr="icontains"
+    )
+    firm = django_filters.ChoiceFilter(label="评价机构", field_name="firm_id", empty_label=ALL)
+    grade = django_filters.ChoiceFilter(label="等级", choices=Grade.choices, empty_label=ALL)
+    kind = django_filters.ChoiceFilter(
+        label="单位类型", field_name="unit__kind", choices=UnitKind.choices, empty_label=ALL
+    )
+
+    def __init__(self, data=None, queryset=None, *, firms, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.filters["firm"].extra["choices"] = [(firm.pk, firm.name) for firm in firms]
+
+
+class ProjectResultFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="项目或资金明细名称", method="search")
+    grade = django_filters.ChoiceFilter(label="等级", choices=Grade.choices, empty_label=ALL)
+    kind = django_filters.ChoiceFilter(
+        label="主管部门类型", field_name="unit__kind", empty_label=ALL
+    )
+
+    def __init__(self, data=None, queryset=None, *, unit_kinds, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        if unit_kinds:
+            self.filters["kind"].extra["choices"] = [
+                (kind, UnitKind(kind).label) for kind in unit_kinds
+            ]
+        else:
+            # No project of the year names its owning unit: the filter could only empty the table.
+            del self.filters["kind"]
+
+    def search(self, queryset, name, value):
+        # Exists, not a join on funding_lines: a join would repeat a project once per
+        # matching line and inflate its Σ-of-lines annotation.
+        lines = FundingLine.objects.filter(project=OuterRef("pk"), label__icontains=value)
+        return queryset.filter(Q(name__icontains=value) | Exists(lines))

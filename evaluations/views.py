@@ -1,0 +1,180 @@
+"""Public results pages: no login, one region and year at a time.
+
+Each page runs a fixed number of queries whatever the number of rows: selectors fetch
+related rows with select_related / prefetch_related, and filter choices are read once.
+"""
+
+from django.core.paginator import EmptyPage
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+from django_tables2 import RequestConfig
+
+from . import exports, selectors
+from .decimals import grouped
+from .filters import ProjectResultFilter, UnitResultFilter
+from .models import Region
+from .tables import ProjectResultTable, UnitResultTable
+
+PER_PAGE = 25
+EXPORT_PARAM = "_export"
+UNITS_TITLE = "部门整体绩效评价结果"
+PROJECTS_TITLE = "重点项目绩效评价结果"
+
+
+def _published_region(region_code: str, year: int) -> Region:
+    region = selectors.published_region(code=region_code, year=year)
+    if region is None:
+        raise Http404("该区划在该年度没有公开的评价结果")
+    return region
+
+
+def _crumbs(region=None, year=None, page=None) -> list[tuple[str, str | None]]:
+    """Return the breadcrumb trail 首页 → 区划 → 年度 → 表; the last one is the current page."""
+    crumbs = [("首页", reverse("evaluations:index"))]
+    if region is not None:
+        crumbs.append((region.name, reverse("evaluations:region", args=[region.code])))
+    if year is not None:
+        crumbs.append((f"{year} 年度", reverse("evaluations:overview", args=[region.code, year])))
+    if page is not None:
+        crumbs.append((page, None))
+    return crumbs[:-1] + [(crumbs[-1][0], None)]
+
+
+@require_safe
+def index(request):
+    return render(
+        request,
+        "evaluations/index.html",
+        {"published": selectors.published_years(), "crumbs": _crumbs()},
+    )
+
+
+@require_safe
+def region_detail(request, region_code):
+    region = get_object_or_404(Region, code=region_code)
+    years = selectors.region_years(region=region)
+    if not years:
+        raise Http404("该区划没有公开的评价结果")
+    return render(
+        request,
+        "evaluations/region.html",
+        {"region": region, "years": years, "crumbs": _crumbs(region)},
+    )
+
+
+@require_safe
+def overview(request, region_code, year):
+    region = _published_region(region_code, year)
+    summary = selectors.year_summary(region=region, year=year)
+    total = summary["projects"]["total_funds"]
+    return render(
+        request,
+        "evaluations/overview.html",
+        {
+            "region": region,
+            "year": year,
+            "summary": summary,
+            "total_exact": grouped(total),
+            "total_rounded": grouped(total, 2),
+            "crumbs": _crumbs(region, year),
+        },
+    )
+
+
+@require_safe
+def summary_json(request, region_code, year):
+    region = _published_region(region_code, year)
+    summary = selectors.year_summary(region=region, year=year)
+    return HttpResponse(exports.to_json(summary), content_type="application/json")
+
+
+@require_safe
+def unit_results(request, region_code, year):
+    region = _published_region(region_code, year)
+    filterset = UnitResultFilter(
+        request.GET,
+        queryset=selectors.unit_results(region=region, year=year),
+        firms=selectors.unit_result_firms(region=region, year=year),
+    )
+    return _results_page(
+        request,
+        region=region,
+        year=year,
+        title=UNITS_TITLE,
+        filterset=filterset,
+        table=UnitResultTable(filterset.qs),
+    )
+
+
+@require_safe
+def project_results(request, region_code, year):
+    region = _published_region(region_code, year)
+    filterset = ProjectResultFilter(
+        request.GET,
+        queryset=selectors.project_results(region=region, year=year),
+        unit_kinds=selectors.project_unit_kinds(region=region, year=year),
+    )
+    return _results_page(
+        request,
+        region=region,
+        year=year,
+        title=PROJECTS_TITLE,
+        filterset=filterset,
+        table=ProjectResultTable(filterset.qs),
+    )
+
+
+def _results_page(request, *, region, year, title, filterset, table):
+    """Render a results table, or with ?_export=csv|xlsx|json download all its filtered rows."""
+    export_format = request.GET.get(EXPORT_PARAM)
+    if export_format is not None and export_format not in exports.FORMATS:
+        return HttpResponseBadRequest("不支持的导出格式，可选：csv、xlsx、json")
+    if export_format is not None and not filterset.is_valid():
+        return HttpResponseBadRequest("筛选条件无效")
+    RequestConfig(request, paginate=False).configure(table)
+    if export_format is not None:
+        return _download(
+            exports.FORMATS[export_format],
+            table.export_rows(),
+            table.export_columns,
+            file_name=f"{region.name}{year}年{title}",
+        )
+    _paginate(table, request.GET.get("page"))
+    return render(
+        request,
+        "evaluations/results.html",
+        {
+            "region": region,
+            "year": year,
+            "title": title,
+            "filter": filterset,
+            "table": table,
+            "export_formats": [("csv", "CSV"), ("xlsx", "Excel（XLSX）"), ("json", "JSON")],
+            "crumbs": _crumbs(region, year, title),
+        },
+    )
+
+
+def _paginate(table, page):
+    """Show PER_PAGE rows; a page that is not a number shows the first, one too far the last."""
+    try:
+        number = max(1, int(page or 1))
+    except ValueError:
+        number = 1
+    try:
+        table.paginate(per_page=PER_PAGE, page=number)
+    except EmptyPage:
+        table.paginate(per_page=PER_PAGE, page=table.paginator.num_pages)
+
+
+def _download(export_format, rows, columns, *, file_name):
+    response = HttpResponse(
+        b"".join(export_format.chunks(rows, columns)), content_type=export_format.content_type
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{file_name}.{export_format.extension}"
+    )
+    return response

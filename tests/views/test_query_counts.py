@@ -1,0 +1,69 @@
+"""Query budgets: each public page runs the same number of queries for 10 rows and 1,000.
+
+A budget that grows with the data (a query per row for a unit, a firm or a project's
+funding lines) is a page that falls over with a province's data.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from evaluations.models import Firm
+from evaluations.services import region_ensure
+
+from .builders import add_projects, add_units
+
+pytestmark = pytest.mark.django_db
+
+SMALL, LARGE, YEAR = "520101", "520102", 2021
+FIRM = "<pk of 甲评价公司>"
+
+# Filters that leave rows in both regions (an empty page skips the funding-lines query).
+UNIT_FILTERS = {"grade": "中", "kind": "department", "firm": FIRM, "q": "单位0", "sort": "-score"}
+PROJECT_FILTERS = {"grade": "中", "q": "经开区", "sort": "-total_amount", "page": 2}
+
+# (page, query parameters, budget). The budgets:
+#   overview, summary.json: the region if it has results (1) + year_summary (5);
+#   units: region (1) + firm choices (1) + count (1) + rows with their unit and firm (1);
+#   projects: region (1) + owning-unit kinds (1) + count (1) + projects with Σ lines (1)
+#             + their funding lines (1);
+#   exports: as the page, without the count.
+CASES = [
+    ("", {}, 6),
+    ("summary.json", {}, 6),
+    ("units/", {}, 4),
+    ("units/", {"page": 2}, 4),
+    ("units/", UNIT_FILTERS, 4),
+    ("projects/", {}, 5),
+    ("projects/", PROJECT_FILTERS, 5),
+]
+for export_format in ("csv", "xlsx", "json"):
+    CASES += [
+        ("units/", {"_export": export_format}, 3),
+        ("units/", {**UNIT_FILTERS, "_export": export_format}, 3),
+        ("projects/", {"_export": export_format}, 4),
+        ("projects/", {**PROJECT_FILTERS, "_export": export_format}, 4),
+    ]
+
+
+@pytest.fixture
+def firm_pk(db):
+    """Build two regions alike but for size: 10 and 1,000 units and projects (2 lines each)."""
+    for code, name, size in ((SMALL, "小区", 10), (LARGE, "大区", 1000)):
+        region = region_ensure(code=code, name=name)
+        add_units(region, YEAR, size)
+        add_projects(region, YEAR, size)
+    return Firm.objects.get(name="甲评价公司").pk
+
+
+def queries(client, code, page, params) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/{code}/{YEAR}/{page}", params)
+    assert response.status_code == 200, response.content[:200]
+    return len(captured)
+
+
+@pytest.mark.parametrize(("page", "params", "budget"), CASES)
+def test_the_query_count_does_not_grow_with_the_rows(client, firm_pk, page, params, budget):
+    params = {key: firm_pk if value == FIRM else value for key, value in params.items()}
+    assert queries(client, SMALL, page, params) == queries(client, LARGE, page, params) == budget
