@@ -6,12 +6,17 @@ serve a whole city or province.
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .classification import UnitKind
 from .grading import Grade, grade_for
+from .workflow import Role, State
 
 SCORE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -83,15 +88,26 @@ class Unit(models.Model):
 class Graded(models.Model):
     """A score out of 100 with the grade its bands give (evaluations.grading)."""
 
-    score = models.DecimalField("得分", max_digits=5, decimal_places=2, validators=SCORE_VALIDATORS)
-    grade = models.CharField("等级", max_length=1, choices=Grade.choices, editable=False)
+    score = models.DecimalField(
+        "得分", max_digits=5, decimal_places=2, null=True, blank=True, validators=SCORE_VALIDATORS
+    )
+    grade = models.CharField(
+        "等级", max_length=1, choices=Grade.choices, blank=True, editable=False
+    )
+    state = models.CharField(
+        "状态", max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    # Bumped by every write through the services: a form or a transition prepared on an
+    # older version is refused instead of overwriting what someone else did meanwhile.
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+    released_at = models.DateTimeField("公开时间", null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
         # The grade is never typed: a grade from a file was already checked in clean().
-        self.grade = grade_for(self.score)
+        self.grade = grade_for(self.score) if self.score is not None else ""
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -114,9 +130,23 @@ class UnitEvaluation(Graded):
         Unit, models.PROTECT, related_name="evaluations", verbose_name="被评单位"
     )
     firm = models.ForeignKey(
-        Firm, models.PROTECT, related_name="unit_evaluations", verbose_name="评价机构"
+        Firm,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="unit_evaluations",
+        verbose_name="评价机构",
+    )
+    self_score = models.DecimalField(
+        "自评得分",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=SCORE_VALIDATORS,
     )
     note = models.CharField("备注", max_length=500, blank=True)
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = "部门整体绩效评价"
@@ -157,11 +187,25 @@ class Project(Graded):
         related_name="projects",
         verbose_name="主管部门",
     )
+    firm = models.ForeignKey(
+        Firm,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name="评价机构",
+    )
     note = models.CharField("备注", max_length=500, blank=True)
 
     score = models.DecimalField(
-        "第三方机构评分", max_digits=5, decimal_places=2, validators=SCORE_VALIDATORS
+        "第三方机构评分",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=SCORE_VALIDATORS,
     )
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = "重点项目绩效评价"
@@ -204,6 +248,7 @@ class FundingLine(models.Model):
     self_score = models.DecimalField(
         "自评得分", max_digits=5, decimal_places=2, validators=SCORE_VALIDATORS
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "资金明细"
@@ -217,3 +262,88 @@ class FundingLine(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class FirmRecusal(models.Model):
+    """回避: a firm that may not evaluate a unit (财预〔2021〕6号, conflict of interest)."""
+
+    firm = models.ForeignKey(
+        Firm, models.CASCADE, related_name="recusals", verbose_name="第三方机构"
+    )
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="recusals", verbose_name="回避单位")
+    reason = models.CharField("回避原因", max_length=200)
+
+    class Meta:
+        verbose_name = "利益冲突回避"
+        verbose_name_plural = "利益冲突回避"
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "unit"], name="recusal_once_per_pair"),
+        ]
+
+    def __str__(self):
+        return f"{self.firm} 回避 {self.unit}"
+
+
+class UserRole(models.Model):
+    """What a login is in the workflow, and the data it is bound to."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="perf_role", verbose_name="用户"
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    units = models.ManyToManyField(Unit, blank=True, related_name="+", verbose_name="所属单位")
+    firm = models.ForeignKey(
+        Firm, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="所属机构"
+    )
+    region = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="所属区划",
+        help_text="财政局用户：只处理该区划的记录；留空则处理全部区划。",
+    )
+
+    class Meta:
+        verbose_name = "用户角色"
+        verbose_name_plural = "用户角色"
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()}"
+
+    def clean(self):
+        if self.role == Role.FIRM and not self.firm_id:
+            raise ValidationError({"firm": "第三方机构用户必须绑定一个机构"})
+        if self.role != Role.FIRM and self.firm_id:
+            raise ValidationError({"firm": "只有第三方机构用户绑定机构"})
+
+
+class WorkflowEvent(models.Model):
+    """One transition of one record: who, when, from which state to which, and why."""
+
+    content_type = models.ForeignKey(ContentType, models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    action = models.CharField("操作", max_length=30)
+    from_state = models.CharField("原状态", max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=20, choices=State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    comment = models.TextField("意见", blank=True)
+
+    class Meta:
+        verbose_name = "流程记录"
+        verbose_name_plural = "流程记录"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self):
+        return f"{self.action}: {self.get_from_state_display()} → {self.get_to_state_display()}"

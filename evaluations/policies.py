@@ -1,18 +1,123 @@
-"""The permission policy: the one place that says who may do what with results.
+"""The permission policy: the one place that says who may do what with which records.
 
 The admin, the importer (admin and command line), the exports, the JSON endpoints and
-the public pages all ask this module; none of them decides on its own.
+the public pages all ask this module; none of them decides on its own. The workflow table
+(evaluations.workflow) says which role fires which transition in which state; this module
+adds the data scope: a department acts on its own units' records, a firm on the records
+assigned to it, the bureau on its region's.
 """
 
 from django.db.models import QuerySet
 
-from .models import FundingLine, Project, UnitEvaluation
+from .models import FundingLine, Project, UnitEvaluation, UserRole
+from .workflow import EDITABLE, TRANSITIONS, Role, State, Transition
 
 RESULT_MODELS = (UnitEvaluation, Project)
+BUREAU = (Role.REVIEWER, Role.PUBLISHER)
+# A firm sees a record once the bureau has assigned it, and keeps seeing its own work.
+FIRM_VISIBLE = (
+    State.ASSIGNED,
+    State.RETURNED_TO_FIRM,
+    State.SCORED,
+    State.APPROVED,
+    State.RELEASED,
+)
+LOCKED = (State.APPROVED, State.RELEASED)
 
 
 def _codename(action: str, model) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def role_of(user) -> UserRole | None:
+    """Return the user's workflow role, None for the anonymous and for plain staff."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if not hasattr(user, "_perf_role"):
+        role = UserRole.objects.filter(user=user).first()
+        if role is not None:
+            role.unit_ids = set(role.units.values_list("pk", flat=True))
+        user._perf_role = role
+    return user._perf_role
+
+
+def is_bureau(user) -> bool:
+    role = role_of(user)
+    return bool(user and user.is_active and user.is_superuser) or (
+        role is not None and role.role in BUREAU
+    )
+
+
+def visible(user, model) -> QuerySet:
+    """Return the records of a result model (UnitEvaluation or Project) the user may see."""
+    queryset = model.objects.all()
+    if user is not None and user.is_active and user.is_superuser:
+        return queryset
+    role = role_of(user)
+    if role is None:
+        return queryset.none()
+    if role.role in BUREAU:
+        return queryset.filter(region=role.region) if role.region_id else queryset
+    if role.role == Role.DEPARTMENT:
+        return queryset.filter(unit__in=role.unit_ids)
+    if role.role == Role.FIRM:
+        return queryset.filter(firm=role.firm_id, state__in=FIRM_VISIBLE)
+    return queryset.none()
+
+
+def in_scope(user, record) -> bool:
+    """Return True if the record lies in the user's data scope (the rule of visible())."""
+    if user is not None and user.is_active and user.is_superuser:
+        return True
+    role = role_of(user)
+    if role is None:
+        return False
+    if role.role in BUREAU:
+        return not role.region_id or role.region_id == record.region_id
+    if role.role == Role.DEPARTMENT:
+        return record.unit_id in role.unit_ids
+    if role.role == Role.FIRM:
+        return record.firm_id == role.firm_id and record.state in FIRM_VISIBLE
+    return False
+
+
+def acts_as(user, role_name: str) -> bool:
+    """Return True if the user may act in the given workflow role (superusers act as any)."""
+    if user is not None and user.is_active and user.is_superuser:
+        return True
+    role = role_of(user)
+    return role is not None and role.role == role_name
+
+
+def can_fire(user, transition: Transition, record) -> bool:
+    """Return True if the user may fire the transition on the record in its current state."""
+    return (
+        record.state in transition.sources
+        and acts_as(user, transition.role)
+        and in_scope(user, record)
+    )
+
+
+def allowed_transitions(user, record) -> list[Transition]:
+    """Return the transitions the user may fire on the record now, in table order."""
+    return [t for t in TRANSITIONS.values() if can_fire(user, t, record)]
+
+
+def editable_fields(user, record) -> set[str]:
+    """Return the names of the record's fields the user may change now.
+
+    "lines" stands for a project's funding lines. A new record may be created by the
+    bureau's reviewer with any field.
+    """
+    if record.pk is None:
+        return {"*"} if acts_as(user, Role.REVIEWER) else set()
+    if not in_scope(user, record):
+        return set()
+    fields = set()
+    for role_name, (states, names) in EDITABLE.items():
+        if record.state in states and acts_as(user, role_name):
+            fields |= names
+    return fields
 
 
 def can_import(user, model) -> bool:
@@ -25,20 +130,48 @@ def can_export(user, model) -> bool:
     return bool(user and user.is_active and user.has_perm(_codename("export", model)))
 
 
-def public_unit_evaluations() -> QuerySet[UnitEvaluation]:
-    """Return the unit evaluations anyone may see.
+def can_release(user) -> bool:
+    """Return True if the user may release results to the public (None: the operator's CLI)."""
+    return user is None or acts_as(user, Role.PUBLISHER)
 
-    Every imported result is published for now; the review workflow will narrow this to
-    released records, here and nowhere else.
+
+def import_row_problem(user, record, original, changed: set[str]) -> str:
+    """Return why the user may not write this imported row, or "" if they may.
+
+    user None is the installation's operator on the command line. Nobody changes an
+    approved or released record by import: that is a correction, which goes through the
+    workflow with a recorded reason.
     """
-    return UnitEvaluation.objects.all()
+    if not changed:
+        return ""
+    if original is not None and original.pk is not None and original.state in LOCKED:
+        return f"该记录{original.get_state_display()}，只能通过更正流程修改"
+    if user is None:
+        return ""
+    if original is None or original.pk is None:
+        if acts_as(user, Role.REVIEWER) and in_scope(user, record):
+            return ""
+        return "不在您的范围内：只能导入已分配给您的记录"
+    if not in_scope(user, original):
+        return "不在您的范围内"
+    allowed = editable_fields(user, original)
+    outside = sorted(changed - allowed)
+    if outside and "*" not in allowed:
+        state = original.get_state_display()
+        return f"当前状态（{state}）下您不能修改：{'、'.join(outside)}"
+    return ""
+
+
+def public_unit_evaluations() -> QuerySet[UnitEvaluation]:
+    """Return the unit evaluations anyone may see: those the bureau released."""
+    return UnitEvaluation.objects.filter(state=State.RELEASED)
 
 
 def public_projects() -> QuerySet[Project]:
-    """Return the project evaluations anyone may see (see public_unit_evaluations)."""
-    return Project.objects.all()
+    """Return the project evaluations anyone may see: those the bureau released."""
+    return Project.objects.filter(state=State.RELEASED)
 
 
 def public_funding_lines() -> QuerySet[FundingLine]:
     """Return the funding lines of the projects anyone may see."""
-    return FundingLine.objects.filter(project__in=public_projects())
+    return FundingLine.objects.filter(project__state=State.RELEASED)

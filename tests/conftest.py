@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluations.services import region_ensure, results_import_path
+from evaluations.services.imports import region_ensure, results_import_path
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "520111" / "2021"
 UNITS_XLSX = DATA / "unit-evaluations.xlsx"
@@ -18,8 +18,8 @@ def huaxi(db):
 
 @pytest.fixture
 def huaxi_2021(huaxi):
-    """花溪区 with both 2021 tables imported through the importer."""
+    """花溪区 with both 2021 tables imported through the importer and released."""
     for table, path in (("units", UNITS_XLSX), ("projects", PROJECTS_XLSX)):
-        outcome = results_import_path(table=table, region=huaxi, year=2021, path=path)
+        outcome = results_import_path(table=table, region=huaxi, year=2021, path=path, release=True)
         assert outcome.ok, outcome.errors
     return huaxi

@@ -14,9 +14,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import fields, resources
 from import_export.results import RowResult
 
+from .. import policies
 from ..decimals import DecimalParseError, to_decimal
 from ..grading import grade_for
 from ..models import FundingLine, Project, UnitEvaluation
+from ..services.workflow import imported_records_settle
 from ..text import clean_text
 from . import widgets
 from .formats import dataset_sheets
@@ -31,9 +33,15 @@ class ResultsResource(resources.ModelResource):
     columns: tuple[Column, ...] = ()
     internal_headers: tuple[str, ...] = ()
 
-    def __init__(self, *, region=None, year=None, file_name=""):
+    # Resource field name -> the name the policy knows it by (None: derived, never judged).
+    policy_names: dict[str, str | None] = {}
+
+    def __init__(self, *, region=None, year=None, file_name="", release=False):
         super().__init__()
         self.region, self.year, self.file_name = region, year, file_name
+        self.release = release
+        self.user = None
+        self.touched: dict[int, tuple] = {}
         self.letters: dict[str, str] = {}
         self.headers: dict[str, str] = {}
         self.sheet_rows: list[int | None] = []
@@ -47,6 +55,9 @@ class ResultsResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.file_name = kwargs.get("file_name") or self.file_name
+        self.user = kwargs.get("user")
+        if self.release and not policies.can_release(self.user):
+            raise SheetError("您没有公开评价结果的权限，不能以“已公开”导入")
         sheets = dataset_sheets(dataset)
         try:
             table = locate_table(sheets, self.columns)
@@ -57,6 +68,7 @@ class ResultsResource(resources.ModelResource):
         self.sheet_name = table.sheet if len(sheets) > 1 else ""
         records = self.prepare(table.rows)
         present = [key for key in self.fields if key in table.letters or key in self.derived]
+        self.present = set(present)
         dataset.wipe()
         dataset.headers = [
             ROW_NUMBER,
@@ -106,6 +118,35 @@ class ResultsResource(resources.ModelResource):
         # spreadsheet's own row numbers, which title rows and merged blocks shift.
         for invalid in result.invalid_rows:
             invalid.number = self.sheet_rows[invalid.number - 1] or "—"
+        if not (result.has_errors() or result.has_validation_errors()):
+            imported_records_settle(
+                records=list(self.touched.values()), user=self.user, release=self.release
+            )
+
+    # -- scope and workflow --------------------------------------------------------------
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        record, before = self.graded(instance), self.graded(original)
+        changed = {
+            self.policy_names.get(name, name)
+            for name, field in self.fields.items()
+            if name in self.present and field.get_value(instance) != field.get_value(original)
+        } - {None}
+        created = before is None or before.pk is None
+        if id(record) in self.touched:
+            created = self.touched[id(record)][1]  # a project created by an earlier line
+        if problem := policies.import_row_problem(
+            self.user, record, None if created else before, changed
+        ):
+            raise ValidationError({NON_FIELD_ERRORS: [problem]})
+        self.touched.setdefault(id(record), (record, created))
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def delete_instance(self, instance, row, **kwargs):
+        record = self.graded(instance)
+        if problem := policies.import_row_problem(self.user, record, record, {"lines"}):
+            raise ValidationError({NON_FIELD_ERRORS: [problem]})
+        super().delete_instance(instance, row, **kwargs)
 
     def is_unimportable(self, row):
         """Return True for a row that holds no record (a checked 合计 row, a broken 序号)."""
@@ -169,17 +210,25 @@ class UnitEvaluationResource(ResultsResource):
     firm = fields.Field("firm", "评价机构", widget=widgets.FirmWidget())
     unit = fields.Field("unit", "被评单位", widget=widgets.UnitWidget(kind_column="单位类型"))
     kind = fields.Field(column_name="单位类型", readonly=True)
+    self_score = fields.Field("self_score", "自评得分", widget=widgets.ScoreWidget())
     score = fields.Field("score", "得分", widget=widgets.ScoreWidget())
     grade = fields.Field("grade", "等级", widget=widgets.GradeWidget(), saves_null_values=False)
     note = fields.Field("note", "备注", widget=widgets.TextWidget(max_length=500))
 
+    policy_names = {"grade": None, "kind": None}
+
     columns = (
-        Column("firm", ("评价机构", "第三方机构", "第三方评价机构", "机构名称", "评价单位")),
+        Column(
+            "firm",
+            ("评价机构", "第三方机构", "第三方评价机构", "机构名称", "评价单位"),
+            required=False,
+        ),
         Column(
             "unit", ("被评单位", "被评价单位", "单位名称", "预算单位", "部门名称", "部门(单位)")
         ),
-        Column("score", ("得分", "评价得分", "综合得分", "评分", "分数")),
-        Column("grade", ("等级", "评价等级")),
+        Column("self_score", ("自评得分", "自评分", "单位自评得分"), required=False),
+        Column("score", ("得分", "评价得分", "综合得分", "评分", "分数"), required=False),
+        Column("grade", ("等级", "评价等级"), required=False),
         Column("kind", ("单位类型", "单位类别", "类型"), required=False),
         Column("note", ("备注",), required=False),
         Column("seq", ("序号",), required=False),
@@ -189,7 +238,7 @@ class UnitEvaluationResource(ResultsResource):
 
     class Meta:
         model = UnitEvaluation
-        fields = ("firm", "unit", "kind", "score", "grade", "note")
+        fields = ("firm", "unit", "kind", "self_score", "score", "grade", "note")
         import_id_fields = ("unit",)
         skip_unchanged = True
         report_skipped = True
@@ -282,8 +331,11 @@ class ProjectResource(ResultsResource):
                 "第三方机构评价得分",
                 "第三方评价评分",
             ),
+            required=False,
         ),
-        Column("grade", ("等级", "评价等级", "第三方评价等级", "第三方机构评价等级")),
+        Column(
+            "grade", ("等级", "评价等级", "第三方评价等级", "第三方机构评价等级"), required=False
+        ),
         Column("label", ("资金明细", "资金名称", "明细", "资金来源"), required=False),
         Column("unit", ("主管部门", "实施单位", "预算单位"), required=False),
         Column("note", ("备注",), required=False),
@@ -291,6 +343,13 @@ class ProjectResource(ResultsResource):
         Column("stated_total", ("项目资金合计", "年度项目资金合计"), required=False, unit="万元"),
     )
     derived = ("label",)
+    policy_names = {
+        "label": "lines",
+        "amount": "lines",
+        "self_score": "lines",
+        "grade": None,
+        "number": None,
+    }
     internal_headers = ("_position", "_first", "_delete", "_total", "_broken")
 
     import_permission_model = Project

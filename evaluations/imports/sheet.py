@@ -106,6 +106,7 @@ def locate_table(sheets: list[tuple[str, Rows]], columns: tuple[Column, ...]) ->
     ("第三方机构评价" over "评分 | 等级"). Every non-empty header must be a known column and
     appear once: an unknown column would otherwise be dropped without anyone noticing.
     """
+    fallback = None
     for name, rows in sheets:
         head = rows[:HEADER_SEARCH_ROWS]
         for i, (number, values) in enumerate(head):
@@ -113,16 +114,32 @@ def locate_table(sheets: list[tuple[str, Rows]], columns: tuple[Column, ...]) ->
             if i + 1 < len(head):
                 candidates.append((head[i + 1][0], _stacked(values, head[i + 1][1])))
             for header_row, header in candidates:
-                if _names_required(header, columns):
-                    try:
-                        return _read_table(name, rows, header_row, header, columns)
-                    except SheetError as exc:
-                        if len(sheets) == 1:
-                            raise
-                        raise SheetError(*(f"工作表「{name}」{m}" for m in exc.messages)) from None
+                if not _names_required(header, columns):
+                    continue
+                unknown = _unknown(header, columns)
+                if not unknown:
+                    return _read_sheet_table(sheets, name, rows, header_row, header, columns)
+                # A header with unknown columns: the table, unless a cleaner one follows.
+                if fallback is None or unknown < fallback[0]:
+                    fallback = (unknown, name, rows, header_row, header)
+    if fallback:
+        return _read_sheet_table(sheets, *fallback[1:], columns)
     names = "、".join(f"「{c.aliases[0]}」" for c in columns if c.required)
     where = "各工作表" if len(sheets) > 1 else ""
     raise SheetError(f"{where}前 {HEADER_SEARCH_ROWS} 行中没有找到表头：表头应包含 {names}")
+
+
+def _read_sheet_table(sheets, name, rows, header_row, header, columns) -> Table:
+    try:
+        return _read_table(name, rows, header_row, header, columns)
+    except SheetError as exc:
+        if len(sheets) == 1:
+            raise
+        raise SheetError(*(f"工作表「{name}」{m}" for m in exc.messages)) from None
+
+
+def _unknown(values, columns) -> int:
+    return sum(not is_blank(v) and not any(c.matches(v) for c in columns) for v in values)
 
 
 def _stacked(upper, lower) -> list:

@@ -7,8 +7,9 @@ from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from evaluations.models import FundingLine, Project, UnitEvaluation
-from evaluations.services import results_import
+from evaluations.models import FundingLine, Project, UnitEvaluation, UserRole
+from evaluations.services.imports import results_import
+from evaluations.workflow import Role
 from tests.conftest import PROJECTS_XLSX, UNITS_XLSX
 from tests.sheets import unit_sheet
 
@@ -23,9 +24,11 @@ def staff(username, *codenames):
 
 @pytest.fixture
 def clerk(db):
-    return staff(
+    user = staff(
         "clerk", "view_unitevaluation", "import_unitevaluation", "view_project", "import_project"
     )
+    UserRole.objects.create(user=user, role=Role.REVIEWER)
+    return user
 
 
 def upload(client, model, region, data, name):

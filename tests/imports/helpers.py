@@ -1,4 +1,4 @@
-from evaluations.services import results_import
+from evaluations.services.imports import results_import
 
 
 def import_units(region, data, *, year=2021, file_name="units.xlsx", **kwargs):

@@ -29,7 +29,7 @@ def test_a_sheet_without_the_expected_header_is_refused(huaxi):
     outcome = import_units(huaxi, xlsx([["单位", "分数"], ["甲局", 90]], title=None))
 
     assert len(outcome.errors) == 1
-    assert "没有找到表头" in outcome.errors[0] and "「评价机构」" in outcome.errors[0]
+    assert "没有找到表头" in outcome.errors[0] and "「被评单位」" in outcome.errors[0]
 
 
 def test_an_unknown_column_is_refused_rather_than_dropped(huaxi):

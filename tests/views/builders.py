@@ -1,10 +1,11 @@
-"""Result rows created straight through the ORM (bulk_create), fast and in any number."""
+"""Released result rows created straight through the ORM (bulk_create), fast and in any number."""
 
 from decimal import Decimal
 
 from evaluations.classification import UnitKind
 from evaluations.grading import grade_for
 from evaluations.models import Firm, FundingLine, Project, Unit, UnitEvaluation
+from evaluations.workflow import State
 
 
 def add_units(region, year, count, *, prefix="单位", firm_names=("甲评价公司", "乙评价公司")):
@@ -23,6 +24,7 @@ def add_units(region, year, count, *, prefix="单位", firm_names=("甲评价公
             firm=firms[i % len(firms)],
             score=score,
             grade=grade_for(score),
+            state=State.RELEASED,
         )
         for i, unit in enumerate(units)
         for score in [Decimal(60 + i % 40) + Decimal("0.25")]
@@ -39,6 +41,7 @@ def add_projects(region, year, count, *, prefix="项目"):
             name=f"{prefix}{i:04d}",
             score=score,
             grade=grade_for(score),
+            state=State.RELEASED,
         )
         for i in range(count)
         for score in [Decimal(70 + i % 30) + Decimal("0.5")]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from evaluations.services import region_ensure
+from evaluations.services.imports import region_ensure
 
 from .builders import add_projects, add_units
 

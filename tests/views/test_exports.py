@@ -11,6 +11,7 @@ import pytest
 
 from evaluations.grading import grade_for
 from evaluations.models import Firm, FundingLine, Project, Unit, UnitEvaluation
+from evaluations.workflow import State
 
 from .pages import url
 
@@ -46,8 +47,12 @@ def xlsx_sheet(response):
 def add_formula_named_rows(region):
     firm = Firm.objects.create(name="@评价公司")
     unit = Unit.objects.create(region=region, name="=1+1", kind="department")
-    UnitEvaluation.objects.create(region=region, year=2021, unit=unit, firm=firm, score=85)
-    project = Project.objects.create(region=region, year=2021, number=30, name="=1+1", score=91)
+    UnitEvaluation.objects.create(
+        region=region, year=2021, unit=unit, firm=firm, score=85, state=State.RELEASED
+    )
+    project = Project.objects.create(
+        region=region, year=2021, number=30, name="=1+1", score=91, state=State.RELEASED
+    )
     FundingLine.objects.create(
         project=project, position=1, label="+SUM(A1:A9)", amount=Decimal("1.5"), self_score=90
     )
@@ -210,7 +215,12 @@ def test_a_negative_number_is_not_treated_as_a_formula(client, huaxi_2021):
     unit = Unit.objects.create(region=huaxi_2021, name="-1", kind="department")
     score = Decimal("75")
     UnitEvaluation.objects.create(
-        region=huaxi_2021, year=2021, unit=unit, firm=Firm.objects.first(), score=score
+        region=huaxi_2021,
+        year=2021,
+        unit=unit,
+        firm=Firm.objects.first(),
+        score=score,
+        state=State.RELEASED,
     )
     rows = csv_rows(client.get(UNITS, {"_export": "csv", "q": "-1"}))
     assert rows[1][1:] == ["'-1", "部门", "75", grade_for(score)]

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from evaluations.models import Firm
-from evaluations.services import region_ensure
+from evaluations.services.imports import region_ensure
 
 from .builders import add_projects, add_units
 

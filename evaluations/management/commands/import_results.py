@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from evaluations.models import Region
-from evaluations.services import IMPORTERS, results_import_path
+from evaluations.services.imports import IMPORTERS, results_import_path
 
 
 class Command(BaseCommand):
@@ -15,8 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("--region", required=True, help="6位区划代码，如 520111")
         parser.add_argument("--year", required=True, type=int, help="评价年度，如 2021")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+        parser.add_argument(
+            "--release", action="store_true", help="以“已公开”导入（已在别处审核公开的历史结果）"
+        )
 
-    def handle(self, *args, table, file, region, year, dry_run, **options):
+    def handle(self, *args, table, file, region, year, dry_run, release, **options):
         try:
             region_obj = Region.objects.get(code=region)
         except Region.DoesNotExist:
@@ -26,7 +29,7 @@ class Command(BaseCommand):
         if file.suffix.lower() != ".xlsx":
             raise CommandError(f"{file.name}：仅接受 .xlsx 文件")
         outcome = results_import_path(
-            table=table, region=region_obj, year=year, path=file, dry_run=dry_run
+            table=table, region=region_obj, year=year, path=file, dry_run=dry_run, release=release
         )
         if not outcome.ok:
             for message in outcome.errors:

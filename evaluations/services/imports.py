@@ -6,11 +6,11 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from import_export.results import RowResult
 
-from . import policies
-from .imports.formats import CirculatedXLSX
-from .imports.resources import ProjectResource, UnitEvaluationResource
-from .imports.sheet import SheetError
-from .models import Region
+from .. import policies
+from ..imports.formats import CirculatedXLSX
+from ..imports.resources import ProjectResource, UnitEvaluationResource
+from ..imports.sheet import SheetError
+from ..models import Region
 
 IMPORTERS = {"units": UnitEvaluationResource, "projects": ProjectResource}
 
@@ -50,12 +50,15 @@ def results_import(
     file_name: str,
     user=None,
     dry_run: bool = False,
+    release: bool = False,
 ) -> ImportOutcome:
     """Import one results table (units or projects) of a region and year from xlsx bytes.
 
     All or nothing: a file with any bad row writes nothing, and every bad row is listed.
-    A user, when given, must hold the import permission for the table; the command line
-    runs as the operator of the installation.
+    A user, when given, must hold the import permission for the table, and each row must
+    lie in their scope (policies.import_row_problem); the command line runs as the
+    installation's operator. With release, the file's records are published at once
+    (results approved elsewhere); otherwise they enter the review workflow.
     """
     resource_class = IMPORTERS[table]
     if user is not None and not policies.can_import(user, resource_class.import_permission_model):
@@ -66,7 +69,7 @@ def results_import(
     except SheetError as exc:
         outcome.errors = [f"{file_name}：{message}" for message in exc.messages]
         return outcome
-    resource = resource_class(region=region, year=year, file_name=file_name)
+    resource = resource_class(region=region, year=year, file_name=file_name, release=release)
     result = resource.import_data(
         dataset,
         dry_run=dry_run,

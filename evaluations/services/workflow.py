@@ -1,0 +1,198 @@
+"""Transitions of evaluations and edits by the party whose turn it is.
+
+Every write locks the record's row, checks the version the caller saw, asks the policy,
+and records what happened in the same transaction: a WorkflowEvent for a transition, a
+history row (django-simple-history) for every change of a score, amount or grade.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from .. import policies
+from ..models import FirmRecusal, Project, WorkflowEvent
+from ..workflow import TRANSITIONS, State, Transition
+
+
+class WorkflowError(Exception):
+    """A write the workflow refuses; the message is for the user."""
+
+
+class Conflict(WorkflowError):
+    """Someone else changed the record since the user loaded it."""
+
+
+def _locked(record):
+    return type(record).objects.select_for_update().get(pk=record.pk)
+
+
+def _check_version(current, version):
+    if version is not None and current.version != version:
+        raise Conflict(
+            f"“{current}”已被他人处理（当前状态：{current.get_state_display()}），"
+            "您的操作未执行，请刷新后重试"
+        )
+
+
+def _event(record, *, action, from_state, to_state, user, comment=""):
+    return WorkflowEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=user if user is not None and user.is_authenticated else None,
+        comment=comment,
+    )
+
+
+def firm_conflict(*, firm, record) -> str:
+    """Return why the firm may not evaluate the record (回避 on file), or ""."""
+    if firm is None or record.unit_id is None:
+        return ""
+    recusal = FirmRecusal.objects.filter(firm=firm, unit_id=record.unit_id).first()
+    if recusal:
+        return f"{firm} 须回避 {record.unit}：{recusal.reason}"
+    return ""
+
+
+def _precondition(transition: Transition, record) -> str:
+    """Return why the record is not ready for the transition, or ""."""
+    if transition.name == "submit":
+        if isinstance(record, Project):
+            if not record.funding_lines.exists():
+                return "请先填写资金明细及自评得分"
+        elif record.self_score is None:
+            return "请先填写自评得分"
+    if transition.name == "assign":
+        if record.firm_id is None:
+            return "请先选择评价机构"
+        return firm_conflict(firm=record.firm, record=record)
+    if transition.name in ("submit_score", "approve", "release") and record.score is None:
+        return "尚无第三方机构评分"
+    return ""
+
+
+@transaction.atomic
+def evaluation_transition(*, record, name: str, user, comment: str = "", version=None, firm=None):
+    """Fire a workflow transition on a unit or project evaluation; return the record.
+
+    Raise PermissionDenied if the user may not fire it on this record, Conflict if the
+    record moved on since the user saw it (version) or is no longer in a state the
+    transition starts from, WorkflowError if it is not ready or a needed comment is missing.
+    """
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise WorkflowError(f"没有“{name}”这个操作")
+    current = _locked(record)
+    _check_version(current, version)
+    if current.state not in transition.sources:
+        if policies.acts_as(user, transition.role) and policies.in_scope(user, current):
+            raise Conflict(
+                f"“{current}”当前状态为“{current.get_state_display()}”，"
+                f"不能{transition.label}（可能已被他人处理）"
+            )
+        raise PermissionDenied
+    if not policies.can_fire(user, transition, current):
+        raise PermissionDenied
+    comment = (comment or "").strip()
+    if transition.needs_comment and not comment:
+        raise WorkflowError(f"{transition.label}必须填写理由")
+    if firm is not None:
+        current.firm = firm
+    if problem := _precondition(transition, current):
+        raise WorkflowError(problem)
+    from_state = current.state
+    current.state = transition.target
+    current.version += 1
+    if transition.target == State.RELEASED:
+        current.released_at = timezone.now()
+    elif from_state == State.RELEASED:
+        current.released_at = None
+    current._history_user = user
+    current.save()
+    _event(
+        current,
+        action=transition.name,
+        from_state=from_state,
+        to_state=current.state,
+        user=user,
+        comment=comment,
+    )
+    return current
+
+
+def evaluation_transition_many(*, records, name: str, user, comment: str = ""):
+    """Fire one transition on many records, each in its own transaction.
+
+    Return (record, None) for each success and (record, message) for each refusal, so a
+    batch approve or release reports per item.
+    """
+    results = []
+    for record in records:
+        try:
+            results.append(
+                (evaluation_transition(record=record, name=name, user=user, comment=comment), None)
+            )
+        except PermissionDenied:
+            results.append((record, "无权执行该操作"))
+        except WorkflowError as exc:
+            results.append((record, str(exc)))
+    return results
+
+
+@transaction.atomic
+def evaluation_update(*, record, user, changes: dict, version=None):
+    """Apply field changes to an evaluation on behalf of the party whose turn it is.
+
+    Refuse fields the policy does not let the user change in the record's state, and
+    writes prepared on an older version of the record.
+    """
+    current = _locked(record)
+    _check_version(current, version)
+    allowed = policies.editable_fields(user, current)
+    refused = sorted(set(changes) - allowed)
+    if refused and "*" not in allowed:
+        raise PermissionDenied(f"当前状态下不能修改：{'、'.join(refused)}")
+    if "firm" in changes and (problem := firm_conflict(firm=changes["firm"], record=current)):
+        raise WorkflowError(problem)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.full_clean(exclude=["grade"])
+    current.version += 1
+    current._history_user = user
+    current.save()
+    return current
+
+
+def imported_records_settle(*, records, user, release: bool):
+    """Place the (record, created) pairs of an import in the workflow.
+
+    With release, every record of the file is released (historical results approved and
+    published elsewhere); otherwise new records with a score wait for the bureau's review
+    and new ones without wait for the department.
+    """
+    for record, created in records:
+        from_state = record.state
+        if release:
+            target, action = State.RELEASED, "import_release"
+        elif created and record.score is not None:
+            target, action = State.SCORED, "import"
+        else:
+            continue
+        if from_state == target:
+            continue
+        type(record).objects.filter(pk=record.pk).update(
+            state=target,
+            version=record.version + 1,
+            released_at=timezone.now() if target == State.RELEASED else None,
+        )
+        _event(
+            record,
+            action=action,
+            from_state=from_state,
+            to_state=target,
+            user=user,
+            comment="随结果表导入" + ("并公开" if release else ""),
+        )
