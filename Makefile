@@ -20,7 +20,7 @@ migrate: install
 
 load: migrate
 	$(PY) manage.py load_bundled_data
-	$(PY) manage.py load_demo_accounts
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo_accounts
 
 run: load
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)

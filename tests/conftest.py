@@ -23,3 +23,9 @@ def huaxi_2021(huaxi):
         outcome = results_import_path(table=table, region=huaxi, year=2021, path=path, release=True)
         assert outcome.ok, outcome.errors
     return huaxi
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Tests create many logins; the production hasher's deliberate slowness is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -57,6 +57,7 @@ class ResultsResource(resources.ModelResource):
         self.file_name = kwargs.get("file_name") or self.file_name
         self.user = kwargs.get("user")
         if self.release and not policies.can_release(self.user):
+            dataset.wipe()  # import-export goes on to the rows after this error: leave none
             raise SheetError("您没有公开评价结果的权限，不能以“已公开”导入")
         sheets = dataset_sheets(dataset)
         try:
@@ -141,6 +142,9 @@ class ResultsResource(resources.ModelResource):
             raise ValidationError({NON_FIELD_ERRORS: [problem]})
         self.touched.setdefault(id(record), (record, created))
         return super().skip_row(instance, original, row, import_validation_errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._history_user = self.user  # django-simple-history records who imported
 
     def delete_instance(self, instance, row, **kwargs):
         record = self.graded(instance)
@@ -598,7 +602,9 @@ class ProjectResource(ResultsResource):
         instance.save(force_insert=is_create)
 
     def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
         instance._first = bool(row.get("_first"))
+        instance.project._history_user = self.user
 
 
 def _same_number(a, b) -> bool:

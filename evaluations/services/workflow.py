@@ -159,6 +159,7 @@ def evaluation_update(*, record, user, changes: dict, version=None):
         raise WorkflowError(problem)
     for name, value in changes.items():
         setattr(current, name, value)
+    current.grade = ""  # derived from the score again on save
     current.full_clean(exclude=["grade"])
     current.version += 1
     current._history_user = user
