@@ -5,6 +5,7 @@ quantized back to the stored precision: SQLite hands sums back through floats.
 """
 
 from collections import Counter
+from decimal import Decimal
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 
@@ -90,6 +91,45 @@ def project_results(*, region: Region, year: int) -> QuerySet[Project]:
         )
         .order_by("number")
     )
+
+
+def unit_history(*, region_code: str, unit_id: int) -> QuerySet[UnitEvaluation]:
+    """Return a unit's public unit-overall evaluations, newest year first.
+
+    Each comes with its region, unit and firm: the unit's page is this one query.
+    """
+    return (
+        policies.public_unit_evaluations()
+        .filter(region__code=region_code, unit_id=unit_id)
+        .select_related("region", "unit", "firm")
+        .order_by("-year")
+    )
+
+
+def project_detail(*, region_code: str, year: int, number: int) -> Project | None:
+    """Return a public project with its region, unit, firm and funding lines, or None.
+
+    total_amount is the project's funds (Σ lines), summed exactly from the lines;
+    unit_has_history says whether the owning unit has a public page to link to.
+    """
+    owner_history = policies.public_unit_evaluations().filter(
+        unit=OuterRef("unit"), region=OuterRef("region")
+    )
+    project = (
+        policies.public_projects()
+        .filter(region__code=region_code, year=year, number=number)
+        .select_related("region", "unit", "firm")
+        .annotate(unit_has_history=Exists(owner_history))
+        .prefetch_related(
+            Prefetch("funding_lines", queryset=policies.public_funding_lines().order_by("position"))
+        )
+        .first()
+    )
+    if project is not None:
+        project.total_amount = sum(
+            (line.amount for line in project.funding_lines.all()), Decimal(0)
+        )
+    return project
 
 
 def year_summary(*, region: Region, year: int) -> dict:

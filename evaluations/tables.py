@@ -1,10 +1,12 @@
 """What the public results tables show, on the page (django-tables2) and in their exports.
 
 A column's ordering always ends with a unique key, so a page boundary never splits ties
-differently from one request to the next.
+differently from one request to the next. Names link to the public detail pages; the links
+are built from the region the table is for and the row's own columns, so no row runs a query.
 """
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from .decimals import grouped, stored_amount
@@ -27,6 +29,10 @@ class ResultTable(tables.Table):
         empty_text = "没有符合筛选条件的记录。"
 
     export_columns: tuple[Column, ...] = ()
+
+    def __init__(self, data, *, region, **kwargs):
+        super().__init__(data, **kwargs)
+        self.region = region
 
     def export_rows(self):
         """Return every row to export, filtered and ordered as the page shows them.
@@ -56,6 +62,10 @@ class UnitResultTable(ResultTable):
         Column("score", "得分", lambda e: e.score, width=8),
         Column("grade", "等级", lambda e: e.grade, width=6),
     )
+
+    def render_unit(self, value, record):
+        url = reverse("evaluations:unit", args=[self.region.code, record.unit_id])
+        return format_html('<a href="{}">{}</a>', url, value)
 
     def render_grade(self, value):
         return grade_badge(value)
@@ -117,8 +127,11 @@ class ProjectResultTable(ResultTable):
                 for line in lines
             ),
         )
+        url = reverse("evaluations:project", args=[self.region.code, record.year, record.number])
         return format_html(
-            '<span class="project-name">{}</span><ul class="lines" aria-label="资金明细">{}</ul>',
+            '<a class="project-name" href="{}">{}</a>'
+            '<ul class="lines" aria-label="资金明细">{}</ul>',
+            url,
             record.name,
             items,
         )
@@ -137,3 +150,44 @@ class ProjectResultTable(ResultTable):
         for project in super().export_rows():
             for line in project.funding_lines.all():
                 yield project, line
+
+
+class DetailTable(tables.Table):
+    # A short table on a detail page: in its natural order, on one page.
+    class Meta:
+        attrs = {"class": "results"}
+        orderable = False
+
+
+class UnitHistoryTable(DetailTable):
+    """A unit's public evaluations, one per year, each linking to its year's overview."""
+
+    class Meta(DetailTable.Meta):
+        pass
+
+    year = tables.Column("年度")
+    firm = tables.Column("评价机构", accessor="firm__name")
+    score = tables.Column("得分", attrs=NUMBER)
+    grade = tables.Column("等级")
+
+    def render_year(self, value, record):
+        # The selector fetched each evaluation's region with it.
+        url = reverse("evaluations:overview", args=[record.region.code, value])
+        return format_html('<a href="{}">{} 年度</a>', url, value)
+
+    def render_grade(self, value):
+        return grade_badge(value)
+
+
+class FundingLineTable(DetailTable):
+    """A project's funding lines with their amounts and the spending units' self-scores."""
+
+    class Meta(DetailTable.Meta):
+        pass
+
+    label = tables.Column("资金明细", attrs={"th": {"class": "name"}, "td": {"class": "name"}})
+    amount = tables.Column("年度项目资金（万元）", attrs=NUMBER)
+    self_score = tables.Column("自评得分", attrs=NUMBER)
+
+    def render_amount(self, value):
+        return grouped(value)

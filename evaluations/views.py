@@ -1,7 +1,10 @@
-"""Public results pages: no login, one region and year at a time.
+"""Public results pages: no login, one region and year at a time, and the detail pages of
+a unit (its history across years) and of a project.
 
 Each page runs a fixed number of queries whatever the number of rows: selectors fetch
 related rows with select_related / prefetch_related, and filter choices are read once.
+Everything shown comes from the policy's public querysets, so a record the bureau has not
+released answers exactly like one that does not exist.
 """
 
 from django.core.paginator import EmptyPage
@@ -16,12 +19,20 @@ from . import exports, selectors
 from .decimals import grouped
 from .filters import ProjectResultFilter, UnitResultFilter
 from .models import Region
-from .tables import ProjectResultTable, UnitResultTable
+from .tables import (
+    FundingLineTable,
+    ProjectResultTable,
+    UnitHistoryTable,
+    UnitResultTable,
+    grade_badge,
+)
 
 PER_PAGE = 25
 EXPORT_PARAM = "_export"
 UNITS_TITLE = "部门整体绩效评价结果"
 PROJECTS_TITLE = "重点项目绩效评价结果"
+# One message for "does not exist" and "not released", so the two cannot be told apart.
+NOT_PUBLIC = "没有找到该公开记录"
 
 
 def _published_region(region_code: str, year: int) -> Region:
@@ -31,15 +42,17 @@ def _published_region(region_code: str, year: int) -> Region:
     return region
 
 
-def _crumbs(region=None, year=None, page=None) -> list[tuple[str, str | None]]:
-    """Return the breadcrumb trail 首页 → 区划 → 年度 → 表; the last one is the current page."""
+def _crumbs(region=None, year=None, *trail) -> list[tuple[str, str | None]]:
+    """Return the breadcrumb trail 首页 → 区划 → 年度 → …; the last one is the current page.
+
+    trail: the (label, url) steps below the year, or below the region when year is None.
+    """
     crumbs = [("首页", reverse("evaluations:index"))]
     if region is not None:
         crumbs.append((region.name, reverse("evaluations:region", args=[region.code])))
     if year is not None:
         crumbs.append((f"{year} 年度", reverse("evaluations:overview", args=[region.code, year])))
-    if page is not None:
-        crumbs.append((page, None))
+    crumbs.extend(trail)
     return crumbs[:-1] + [(crumbs[-1][0], None)]
 
 
@@ -105,7 +118,7 @@ def unit_results(request, region_code, year):
         year=year,
         title=UNITS_TITLE,
         filterset=filterset,
-        table=UnitResultTable(filterset.qs),
+        table=UnitResultTable(filterset.qs, region=region),
     )
 
 
@@ -123,7 +136,48 @@ def project_results(request, region_code, year):
         year=year,
         title=PROJECTS_TITLE,
         filterset=filterset,
-        table=ProjectResultTable(filterset.qs),
+        table=ProjectResultTable(filterset.qs, region=region),
+    )
+
+
+@require_safe
+def unit_detail(request, region_code, unit_id):
+    # Evaluated once here; the table and the heading read the same fetched rows.
+    history = selectors.unit_history(region_code=region_code, unit_id=unit_id)
+    if not history:
+        raise Http404(NOT_PUBLIC)
+    unit, region = history[0].unit, history[0].region
+    return render(
+        request,
+        "evaluations/unit.html",
+        {
+            "region": region,
+            "unit": unit,
+            "table": UnitHistoryTable(history),
+            "crumbs": _crumbs(region, None, (unit.name, None)),
+        },
+    )
+
+
+@require_safe
+def project_detail(request, region_code, year, number):
+    project = selectors.project_detail(region_code=region_code, year=year, number=number)
+    if project is None:
+        raise Http404(NOT_PUBLIC)
+    region = project.region
+    projects_url = reverse("evaluations:projects", args=[region.code, year])
+    return render(
+        request,
+        "evaluations/project.html",
+        {
+            "region": region,
+            "year": year,
+            "project": project,
+            "table": FundingLineTable(project.funding_lines.all()),
+            "grade": grade_badge(project.grade) if project.grade else "",
+            "total_exact": grouped(project.total_amount),
+            "crumbs": _crumbs(region, year, (PROJECTS_TITLE, projects_url), (project.name, None)),
+        },
     )
 
 
@@ -153,7 +207,7 @@ def _results_page(request, *, region, year, title, filterset, table):
             "filter": filterset,
             "table": table,
             "export_formats": [("csv", "CSV"), ("xlsx", "Excel（XLSX）"), ("json", "JSON")],
-            "crumbs": _crumbs(region, year, title),
+            "crumbs": _crumbs(region, year, (title, None)),
         },
     )
 

@@ -4,12 +4,15 @@ A budget that grows with the data (a query per row for a unit, a firm or a proje
 funding lines) is a page that falls over with a province's data.
 """
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from evaluations.models import Firm
+from evaluations.models import Firm, FundingLine, Project, Unit, UnitEvaluation
 from evaluations.services.imports import region_ensure
+from evaluations.workflow import State
 
 from .builders import add_projects, add_units
 
@@ -57,8 +60,12 @@ def firm_pk(db):
 
 
 def queries(client, code, page, params) -> int:
+    return queries_at(client, f"/{code}/{YEAR}/{page}", params)
+
+
+def queries_at(client, path, params=None) -> int:
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(f"/{code}/{YEAR}/{page}", params)
+        response = client.get(path, params)
     assert response.status_code == 200, response.content[:200]
     return len(captured)
 
@@ -67,3 +74,62 @@ def queries(client, code, page, params) -> int:
 def test_the_query_count_does_not_grow_with_the_rows(client, firm_pk, page, params, budget):
     params = {key: firm_pk if value == FIRM else value for key, value in params.items()}
     assert queries(client, SMALL, page, params) == queries(client, LARGE, page, params) == budget
+
+
+# Detail pages. The budgets:
+#   a unit: its public evaluations with their region, unit and firm (1);
+#   a project: the project with its region, unit, firm and whether the unit has a public
+#              page (1) + its funding lines (1).
+UNIT_BUDGET, PROJECT_BUDGET = 1, 2
+
+
+@pytest.fixture
+def details(db):
+    """Return a unit evaluated in 1 year and one in 12, a project of 1 line and one of 40."""
+    region = region_ensure(code=SMALL, name="小区")
+    firm = Firm.objects.create(name="甲评价公司")
+    few, many = (
+        Unit.objects.create(region=region, name=name, kind="department") for name in "甲乙"
+    )
+    UnitEvaluation.objects.bulk_create(
+        UnitEvaluation(
+            region=region, year=year, unit=unit, firm=firm, score=80, state=State.RELEASED
+        )
+        for unit, years in ((few, [YEAR]), (many, range(YEAR - 11, YEAR + 1)))
+        for year in years
+    )
+    for number, (unit, lines) in enumerate(((few, 1), (many, 40)), start=1):
+        project = Project.objects.create(
+            region=region,
+            year=YEAR,
+            number=number,
+            name=f"项目{number}",
+            unit=unit,
+            firm=firm,
+            score=90,
+            state=State.RELEASED,
+        )
+        FundingLine.objects.bulk_create(
+            FundingLine(
+                project=project, position=i, label=f"明细{i}", amount=Decimal("1.5"), self_score=90
+            )
+            for i in range(1, lines + 1)
+        )
+    return few, many
+
+
+def test_a_unit_page_runs_the_same_queries_for_one_year_and_twelve(client, details):
+    few, many = details
+    assert (
+        queries_at(client, f"/{SMALL}/units/{few.pk}/")
+        == queries_at(client, f"/{SMALL}/units/{many.pk}/")
+        == UNIT_BUDGET
+    )
+
+
+def test_a_project_page_runs_the_same_queries_for_one_line_and_forty(client, details):
+    assert (
+        queries_at(client, f"/{SMALL}/{YEAR}/projects/1/")
+        == queries_at(client, f"/{SMALL}/{YEAR}/projects/2/")
+        == PROJECT_BUDGET
+    )
