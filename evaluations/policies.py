@@ -110,7 +110,7 @@ def editable_fields(user, record) -> set[str]:
     bureau's reviewer with any field.
     """
     if record.pk is None:
-        return {"*"} if acts_as(user, Role.REVIEWER) else set()
+        return {"*"} if acts_as(user, Role.REVIEWER) and in_scope(user, record) else set()
     if not in_scope(user, record):
         return set()
     fields = set()
@@ -135,12 +135,13 @@ def can_release(user) -> bool:
     return user is None or acts_as(user, Role.PUBLISHER)
 
 
-def import_row_problem(user, record, original, changed: set[str]) -> str:
+def import_row_problem(user, record, original, changed: set[str], release=False) -> str:
     """Return why the user may not write this imported row, or "" if they may.
 
     user None is the installation's operator on the command line. Nobody changes an
     approved or released record by import: that is a correction, which goes through the
-    workflow with a recorded reason.
+    workflow with a recorded reason. A publisher importing historical results as released
+    (release) may create records in their region, like the reviewer.
     """
     if not changed:
         return ""
@@ -149,7 +150,8 @@ def import_row_problem(user, record, original, changed: set[str]) -> str:
     if user is None:
         return ""
     if original is None or original.pk is None:
-        if acts_as(user, Role.REVIEWER) and in_scope(user, record):
+        creator = acts_as(user, Role.REVIEWER) or (release and acts_as(user, Role.PUBLISHER))
+        if creator and in_scope(user, record):
             return ""
         return "不在您的范围内：只能导入已分配给您的记录"
     if not in_scope(user, original):

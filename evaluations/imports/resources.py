@@ -137,7 +137,7 @@ class ResultsResource(resources.ModelResource):
         if id(record) in self.touched:
             created = self.touched[id(record)][1]  # a project created by an earlier line
         if problem := policies.import_row_problem(
-            self.user, record, None if created else before, changed
+            self.user, record, None if created else before, changed, release=self.release
         ):
             raise ValidationError({NON_FIELD_ERRORS: [problem]})
         self.touched.setdefault(id(record), (record, created))

@@ -89,9 +89,11 @@ def evaluation_transition(*, record, name: str, user, comment: str = "", version
     _check_version(current, version)
     if current.state not in transition.sources:
         if policies.acts_as(user, transition.role) and policies.in_scope(user, current):
+            # With the version the user saw, a state that moved on means someone else acted.
+            meanwhile = "（已被他人处理）" if version is not None else ""
             raise Conflict(
                 f"“{current}”当前状态为“{current.get_state_display()}”，"
-                f"不能{transition.label}（可能已被他人处理）"
+                f"不能{transition.label}{meanwhile}"
             )
         raise PermissionDenied
     if not policies.can_fire(user, transition, current):

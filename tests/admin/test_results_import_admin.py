@@ -1,24 +1,28 @@
 """The clerk's way in: upload in the admin, check the preview, confirm."""
 
+import io
 import re
 
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
-from evaluations.models import FundingLine, Project, UnitEvaluation, UserRole
+from evaluations.models import FundingLine, Project, Unit, UnitEvaluation, UserRole, WorkflowEvent
 from evaluations.services.imports import results_import
-from evaluations.workflow import Role
+from evaluations.workflow import Role, State
 from tests.conftest import PROJECTS_XLSX, UNITS_XLSX
 from tests.sheets import unit_sheet
 
 
-def staff(username, *codenames):
+def staff(username, *codenames, role=None, units=()):
     user = User.objects.create_user(username, password="pw-for-tests-only", is_staff=True)
     user.user_permissions.set(
         Permission.objects.filter(content_type__app_label="evaluations", codename__in=codenames)
     )
+    if role is not None:
+        UserRole.objects.create(user=user, role=role).units.set(units)
     return user
 
 
@@ -31,7 +35,7 @@ def clerk(db):
     return user
 
 
-def upload(client, model, region, data, name):
+def upload(client, model, region, data, name, **options):
     return client.post(
         reverse(f"admin:evaluations_{model}_import"),
         {
@@ -39,6 +43,7 @@ def upload(client, model, region, data, name):
             "year": 2021,
             "format": "0",
             "import_file": SimpleUploadedFile(name, data),
+            **options,
         },
     )
 
@@ -127,7 +132,7 @@ def test_exporting_needs_the_export_permission(client, clerk, huaxi_2021):
 
 
 def test_the_admin_project_export_imports_back_unchanged(client, huaxi_2021):
-    client.force_login(staff("exporter", "view_project", "export_project"))
+    client.force_login(staff("exporter", "export_project", role=Role.PUBLISHER))
 
     response = client.post(
         reverse("admin:evaluations_project_export"),
@@ -147,3 +152,65 @@ def test_the_admin_project_export_imports_back_unchanged(client, huaxi_2021):
         table="projects", region=huaxi_2021, year=2021, data=response.content, file_name="e.xlsx"
     )
     assert outcome.counts == {"新增": 0, "修改": 0, "未变": 35, "删除": 0}, outcome.errors
+
+
+def test_historical_results_are_imported_as_released_on_request(client, huaxi):
+    # Creating records takes the reviewer, releasing them the publisher: the superuser is both.
+    client.force_login(User.objects.create_superuser("admin", password="pw-for-tests-only"))
+
+    preview = upload(
+        client, "unitevaluation", huaxi, UNITS_XLSX.read_bytes(), "units.xlsx", release="on"
+    )
+
+    assert preview.context["confirm_form"].initial["release"] is True
+    assert confirm(client, "unitevaluation", preview).status_code == 302
+    assert set(UnitEvaluation.objects.values_list("state", flat=True)) == {State.RELEASED}
+    assert WorkflowEvent.objects.filter(action="import_release").count() == 67
+
+
+def test_without_the_checkbox_imported_results_wait_in_the_workflow(client, clerk, huaxi):
+    client.force_login(clerk)
+
+    confirm(
+        client,
+        "unitevaluation",
+        upload(client, "unitevaluation", huaxi, UNITS_XLSX.read_bytes(), "units.xlsx"),
+    )
+
+    assert not UnitEvaluation.objects.filter(state=State.RELEASED).exists()
+
+
+def test_a_reviewer_asking_to_release_is_refused_with_the_reason(client, clerk, huaxi):
+    client.force_login(clerk)
+
+    preview = upload(
+        client, "unitevaluation", huaxi, UNITS_XLSX.read_bytes(), "units.xlsx", release="on"
+    )
+
+    assert "confirm_form" not in preview.context
+    assert "您没有公开评价结果的权限，不能以“已公开”导入" in preview.content.decode()
+    assert not UnitEvaluation.objects.exists()
+
+
+def test_a_forged_release_on_confirmation_is_refused_too(client, clerk, huaxi):
+    client.force_login(clerk)
+    preview = upload(client, "unitevaluation", huaxi, UNITS_XLSX.read_bytes(), "units.xlsx")
+    form = preview.context["confirm_form"]
+    data = {name: form.initial.get(name) for name in form.fields} | {"release": "True"}
+
+    client.post(reverse("admin:evaluations_unitevaluation_process_import"), data)
+
+    assert not UnitEvaluation.objects.filter(state=State.RELEASED).exists()
+
+
+def test_an_export_holds_only_the_exporters_records(client, huaxi_2021):
+    unit = Unit.objects.get(name="贵阳市花溪区教育局")
+    client.force_login(staff("dept", "export_unitevaluation", role=Role.DEPARTMENT, units=[unit]))
+
+    response = client.post(
+        reverse("admin:evaluations_unitevaluation_export"),
+        {"format": "0", "resource": "0", "unitevaluationresource_unit": "on"},
+    )
+
+    rows = load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    assert [row[0] for row in rows] == ["被评单位", "贵阳市花溪区教育局"]

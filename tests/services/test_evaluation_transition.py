@@ -200,7 +200,7 @@ def test_a_batch_reports_each_item(world):
 
     assert [(r.pk, message) for r, message in results] == [
         (ready.pk, None),
-        (not_ready.pk, f"“{not_ready}”当前状态为“已委托第三方”，不能审核通过（可能已被他人处理）"),
+        (not_ready.pk, f"“{not_ready}”当前状态为“已委托第三方”，不能审核通过"),
     ]
 
 

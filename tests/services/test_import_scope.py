@@ -162,3 +162,22 @@ def test_the_command_line_imports_as_released_only_when_asked(world, release):
     expected = State.RELEASED if release else State.SCORED
     assert UnitEvaluation.objects.get().state == expected
     assert Project.objects.count() == 0
+
+
+def test_a_publisher_imports_historical_results_as_released(world):
+    publisher = allow_import(world.publisher)
+
+    outcome = units(
+        world, publisher, [[world.firm.name, world.own_unit.name, 91, "优"]], release=True
+    )
+
+    assert outcome.ok, outcome.errors
+    assert UnitEvaluation.objects.get().state == State.RELEASED
+
+
+def test_a_publisher_creates_nothing_without_releasing(world):
+    publisher = allow_import(world.publisher)
+
+    outcome = units(world, publisher, [[world.firm.name, world.own_unit.name, 91, "优"]])
+
+    assert outcome.errors == ["units.xlsx 第3行：不在您的范围内：只能导入已分配给您的记录"]

@@ -1,0 +1,111 @@
+"""The audit trail of the workflow: who moved which record, when, from where to where, why."""
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+
+from .. import policies
+from ..models import WorkflowEvent
+from ..workflow import TRANSITIONS
+from .queues import queue_role
+
+# Importing a results table places its records in the workflow (services.workflow).
+ACTION_LABELS = {name: transition.label for name, transition in TRANSITIONS.items()} | {
+    "import": "随结果表导入",
+    "import_release": "导入并公开",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def record_events(record):
+    """Return the workflow events of one record, newest first, with their actors."""
+    return WorkflowEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+    ).select_related("actor")
+
+
+class ActionFilter(admin.SimpleListFilter):
+    title = "操作"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return list(ACTION_LABELS.items())
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(action=self.value())
+        return queryset
+
+
+@admin.register(WorkflowEvent)
+class WorkflowEventAdmin(admin.ModelAdmin):
+    """Read-only: events are written by the services, in the transaction of their transition."""
+
+    list_display = ["at", "record_link", "action_display", "from_state", "to_state", "actor"]
+    list_display_links = ["at"]
+    list_filter = [ActionFilter, "from_state", "to_state", "content_type"]
+    search_fields = ["comment", "actor__username"]
+    date_hierarchy = "at"
+    fields = ["at", "record_link", "action_display", "from_state", "to_state", "actor", "comment"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        """Return the events of the records the user may see."""
+        scope = Q(pk__in=[])
+        for model in policies.RESULT_MODELS:
+            scope |= Q(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=policies.visible(request.user, model).values("pk"),
+            )
+        return (
+            super()
+            .get_queryset(request)
+            .filter(scope)
+            .select_related("actor", "content_type")
+            .prefetch_related("record")
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404("没有这条记录")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def has_module_permission(self, request):
+        return queue_role(request.user) is not None
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return queue_role(request.user) is not None
+        return self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="记录")
+    def record_link(self, event):
+        record = event.record
+        if record is None:
+            return "—"
+        opts = record._meta
+        try:
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+        except NoReverseMatch:
+            return str(record)
+        return format_html('<a href="{}">{}</a>', url, record)
+
+    @admin.display(description="操作", ordering="action")
+    def action_display(self, event):
+        return action_label(event.action)
