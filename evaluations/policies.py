@@ -9,7 +9,7 @@ assigned to it, the bureau on its region's.
 
 from django.db.models import QuerySet
 
-from .models import FundingLine, Project, UnitEvaluation, UserRole
+from .models import FundingLine, Project, Unit, UnitEvaluation, UserRole
 from .workflow import EDITABLE, TRANSITIONS, Role, State, Transition
 
 RESULT_MODELS = (UnitEvaluation, Project)
@@ -41,13 +41,6 @@ def role_of(user) -> UserRole | None:
     return user._perf_role
 
 
-def is_bureau(user) -> bool:
-    role = role_of(user)
-    return bool(user and user.is_active and user.is_superuser) or (
-        role is not None and role.role in BUREAU
-    )
-
-
 def visible(user, model) -> QuerySet:
     """Return the records of a result model (UnitEvaluation or Project) the user may see."""
     queryset = model.objects.all()
@@ -62,6 +55,24 @@ def visible(user, model) -> QuerySet:
         return queryset.filter(unit__in=role.unit_ids)
     if role.role == Role.FIRM:
         return queryset.filter(firm=role.firm_id, state__in=FIRM_VISIBLE)
+    return queryset.none()
+
+
+def visible_units(user) -> QuerySet[Unit]:
+    """Return the units the user works with: the bureau its region's, a department its own.
+
+    Recusals are kept for these units only; a firm or an unbound login has none.
+    """
+    queryset = Unit.objects.all()
+    if user is not None and user.is_active and user.is_superuser:
+        return queryset
+    role = role_of(user)
+    if role is None:
+        return queryset.none()
+    if role.role in BUREAU:
+        return queryset.filter(region=role.region) if role.region_id else queryset
+    if role.role == Role.DEPARTMENT:
+        return queryset.filter(pk__in=role.unit_ids)
     return queryset.none()
 
 
@@ -135,27 +146,32 @@ def can_release(user) -> bool:
     return user is None or acts_as(user, Role.PUBLISHER)
 
 
+OUT_OF_SCOPE = "不在您的范围内：只能导入分配给您的记录"
+
+
 def import_row_problem(user, record, original, changed: set[str], release=False) -> str:
     """Return why the user may not write this imported row, or "" if they may.
 
+    Scope comes first and answers the same for a record that does not exist and one the
+    user may not see, changed or not, so an import reveals nothing outside the scope.
     user None is the installation's operator on the command line. Nobody changes an
     approved or released record by import: that is a correction, which goes through the
-    workflow with a recorded reason. A publisher importing historical results as released
-    (release) may create records in their region, like the reviewer.
+    workflow with a recorded reason. Only the bureau creates records: the reviewer, or a
+    publisher importing historical results as released (release).
     """
+    existing = original is not None and original.pk is not None
+    if user is not None:
+        if existing and not in_scope(user, original):
+            return OUT_OF_SCOPE
+        creator = acts_as(user, Role.REVIEWER) or (release and acts_as(user, Role.PUBLISHER))
+        if not existing and not (creator and in_scope(user, record)):
+            return OUT_OF_SCOPE
     if not changed:
         return ""
-    if original is not None and original.pk is not None and original.state in LOCKED:
+    if existing and original.state in LOCKED:
         return f"该记录{original.get_state_display()}，只能通过更正流程修改"
-    if user is None:
+    if user is None or not existing:
         return ""
-    if original is None or original.pk is None:
-        creator = acts_as(user, Role.REVIEWER) or (release and acts_as(user, Role.PUBLISHER))
-        if creator and in_scope(user, record):
-            return ""
-        return "不在您的范围内：只能导入已分配给您的记录"
-    if not in_scope(user, original):
-        return "不在您的范围内"
     allowed = editable_fields(user, original)
     outside = sorted(changed - allowed)
     if outside and "*" not in allowed:

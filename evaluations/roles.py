@@ -38,7 +38,8 @@ ROLE_GROUPS = {
     Role.REVIEWER: RoleGroup(
         "财政局审核人", VIEW + ADD + CHANGE + IMPORT + EXPORT + RECUSALS + PICK_UNIT_AND_FIRM
     ),
-    Role.PUBLISHER: RoleGroup("财政局公开人", VIEW + EXPORT),
+    # The publisher imports historical results as released (import_results --release).
+    Role.PUBLISHER: RoleGroup("财政局公开人", VIEW + IMPORT + EXPORT),
 }
 
 

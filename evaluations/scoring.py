@@ -22,6 +22,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 
+from .decimals import to_decimal
+
 HUNDRED = Decimal(100)
 
 
@@ -65,6 +67,9 @@ class ScoringSettings:
         return value.quantize(Decimal(1).scaleb(-self.places), rounding=self.rounding)
 
 
+SETTINGS_DEFAULT = ScoringSettings()
+
+
 class ScoringError(ValueError):
     """An entered score the rules do not allow; the message is for the person scoring."""
 
@@ -87,7 +92,7 @@ def execution(*, full_year_budget, adjusted_budget=None, spent, settings=Scoring
         raise ScoringError("预算数和执行数不能为负数")
     if budget == 0:
         return Execution(rate=None, ceiling=None, note="预算数为0，执行率无法计算，预算执行不计分")
-    rate = Decimal(spent) / Decimal(budget)
+    rate = to_decimal(spent) / to_decimal(budget)
     return Execution(rate=rate, ceiling=min(rate, Decimal(1)) * settings.execution_points)
 
 
@@ -173,6 +178,10 @@ def score_indicator(indicator: Indicator) -> IndicatorScore:
         floor, ceiling = qualitative_range(indicator.tier, points)
         missed = indicator.tier != Tier.MET
         default = ceiling if indicator.tier == Tier.MET else None
+    # The ceiling as the table shows it: 2/3 × 10 is shown, entered and allowed as 6.67.
+    ceiling = SETTINGS_DEFAULT.round(ceiling)
+    if default is not None:
+        default = SETTINGS_DEFAULT.round(default)
     score = indicator.entered if indicator.entered is not None else default
     if score is None:
         tier = Tier(indicator.tier).label
@@ -217,11 +226,11 @@ def self_evaluation_total(
     earned = sum((s.score for s in scored), Decimal(0))
     execution_score = None
     if execution_result.ceiling is not None:
-        execution_score = execution_result.ceiling
+        execution_score = settings.round(execution_result.ceiling)
         if execution_entered is not None:
-            if execution_entered > execution_result.ceiling:
+            if execution_entered > execution_score:
                 raise ScoringError(
-                    f"预算执行得分 {execution_entered} 超过允许的 {execution_result.ceiling:.2f} 分"
+                    f"预算执行得分 {execution_entered} 超过允许的 {execution_score:.2f} 分"
                 )
             execution_score = execution_entered
         possible += settings.execution_points

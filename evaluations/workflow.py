@@ -13,7 +13,8 @@ Both kinds of evaluation (unit-overall and project) follow it:
 
 A return (to the unit or to the firm) needs a comment and hands the record back to the
 party that must act; they resume by submitting again. A released record changes only
-through withdraw (with a reason) and reopen (with a reason). The services enforce this
+through withdraw (with a reason) and then a correction with a reason: reopen sends it back
+to the firm, reopen_to_unit back to the department. The services enforce this
 table (evaluations.services.evaluation_transition) and the policy decides who may fire a
 transition on which record (evaluations.policies.can_fire).
 """
@@ -90,9 +91,17 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("approve", "审核通过", frozenset({State.SCORED}), State.APPROVED, Role.REVIEWER),
         Transition(
             "reopen",
-            "发起更正",
+            "发起更正（退回第三方）",
             frozenset({State.APPROVED}),
             State.RETURNED_TO_FIRM,
+            Role.REVIEWER,
+            needs_comment=True,
+        ),
+        Transition(
+            "reopen_to_unit",
+            "发起更正（退回单位）",
+            frozenset({State.APPROVED}),
+            State.RETURNED_TO_UNIT,
             Role.REVIEWER,
             needs_comment=True,
         ),
@@ -129,6 +138,7 @@ EDITABLE = {
         {"name", "self_score", "note", "lines"},
     ),
     Role.FIRM: ((State.ASSIGNED, State.RETURNED_TO_FIRM), {"score"}),
-    Role.REVIEWER: ((State.DRAFT, State.SUBMITTED), {"firm"}),
+    # Choosing the firm: before assigning, and when a correction finds none (or the wrong one).
+    Role.REVIEWER: ((State.DRAFT, State.SUBMITTED, State.RETURNED_TO_FIRM), {"firm"}),
     Role.PUBLISHER: ((), set()),
 }

@@ -130,7 +130,7 @@ def table(*, timeliness_applicable=True):
 
 
 def test_the_total_adds_execution_and_indicators():
-    # 9 + 20 + 90/95×15 (14.2105…) + 30/36×15 (12.5) + 30 + 10 = 95.7105… → 95.71
+    # 9 + 20 + 90/95×15 (14.2105… shown 14.21) + 30/36×15 (12.5) + 30 + 10 = 95.71
     result = self_evaluation_total(
         execution_result=execution(full_year_budget=D(200), spent=D(180)), indicators=table()
     )
@@ -140,7 +140,7 @@ def test_the_total_adds_execution_and_indicators():
 
 
 def test_a_not_applicable_indicator_is_dropped_and_the_rest_rescaled_to_100():
-    # (9 + 20 + 14.2105… + 30 + 10) × 100 / 85 = 97.8947… → 97.89
+    # (9 + 20 + 14.21 + 30 + 10) × 100 / 85 = 97.8941… → 97.89
     result = self_evaluation_total(
         execution_result=execution(full_year_budget=D(200), spent=D(180)),
         indicators=table(timeliness_applicable=False),
@@ -150,12 +150,13 @@ def test_a_not_applicable_indicator_is_dropped_and_the_rest_rescaled_to_100():
 
 
 def test_a_zero_budget_leaves_execution_out_and_rescales():
-    # (20 + 14.2105… + 12.5 + 30 + 10) × 100 / 90 = 96.3450… → 96.35
+    # Indicator scores count as the table shows them, to 2 places:
+    # (20 + 14.21 + 12.5 + 30 + 10) × 100 / 90 = 96.3444… → 96.34
     result = self_evaluation_total(
         execution_result=execution(full_year_budget=D(0), spent=D(0)), indicators=table()
     )
 
-    assert (result.execution_score, result.total) == (None, D("96.35"))
+    assert (result.execution_score, result.total) == (None, D("96.34"))
 
 
 def test_rounding_is_a_setting():
@@ -175,3 +176,16 @@ def test_an_execution_score_above_the_rate_is_refused():
             execution_entered=D(6),
             indicators=table(),
         )
+
+
+def test_the_ceiling_as_shown_may_be_entered():
+    # 2 / 3 × 10 = 6.666…, shown as 6.67: entering 6.67 is allowed, 6.68 is not.
+    indicator = Indicator("x", D(10), target=D(3), actual=D(2), entered=D("6.67"), reason="r")
+
+    assert score_indicator(indicator).score == D("6.67")
+    with pytest.raises(ScoringError):
+        score_indicator(Indicator("x", D(10), target=D(3), actual=D(2), entered=D("6.68")))
+
+
+def test_a_float_from_a_spreadsheet_is_read_without_binary_noise():
+    assert execution(full_year_budget=476.604, spent=238.302).ceiling == D(5)

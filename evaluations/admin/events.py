@@ -3,13 +3,14 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Q
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from .. import policies
-from ..models import WorkflowEvent
+from ..models import Project, UnitEvaluation, WorkflowEvent
 from ..workflow import TRANSITIONS
 from .queues import queue_role
 
@@ -69,7 +70,12 @@ class WorkflowEventAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .filter(scope)
             .select_related("actor", "content_type")
-            .prefetch_related("record")
+            # A unit evaluation is named by its unit: fetch the units with the records.
+            .prefetch_related(
+                GenericPrefetch(
+                    "record", [UnitEvaluation.objects.select_related("unit"), Project.objects.all()]
+                )
+            )
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -1,8 +1,18 @@
 """A record's field history (django-simple-history): read-only, within the user's scope."""
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
+
+from ..decimals import exact
+from ..models import FundingLine
+
+HISTORY_TYPES = {"+": "新增", "~": "修改", "-": "删除"}
+LINE_FIELDS = ["position", "label", "amount", "self_score"]
+# What a new or deleted line is told by: its money and its self-evaluation score.
+LINE_FIGURES = ["amount", "self_score"]
 
 
 class LabelledChanges(HistoricalRecordContextHelper):
@@ -15,6 +25,57 @@ class LabelledChanges(HistoricalRecordContextHelper):
         if field.choices:
             return dict(field.flatchoices).get(value, value)
         return super().prepare_delta_change_value(change, value)
+
+
+def shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return exact(value) if isinstance(value, Decimal) else str(value)
+
+
+def line_changes(version, previous) -> list[dict]:
+    """Return what one version of a funding line changed: field label, old and new value."""
+    if version.history_type == "~" and previous is not None:
+        delta = version.diff_against(previous, included_fields=LINE_FIELDS)
+        pairs = [(change.field, change.old, change.new) for change in delta.changes]
+    elif version.history_type == "+":
+        pairs = [(name, None, getattr(version, name)) for name in LINE_FIGURES]
+    elif version.history_type == "-":
+        pairs = [(name, getattr(version, name), None) for name in LINE_FIGURES]
+    else:
+        pairs = []
+    return [
+        {
+            "field": FundingLine._meta.get_field(name).verbose_name,
+            "old": shown(old),
+            "new": shown(new),
+        }
+        for name, old, new in pairs
+    ]
+
+
+def funding_line_history(project) -> list[dict]:
+    """Return every version of the project's funding lines, deleted lines too, newest first.
+
+    One query: each version is compared with the previous version of the same line here.
+    """
+    versions = (
+        FundingLine.history.filter(project_id=project.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    previous, entries = {}, []
+    for version in versions:
+        entries.append(
+            {
+                "version": version,
+                "type": HISTORY_TYPES[version.history_type],
+                "changes": line_changes(version, previous.get(version.id)),
+            }
+        )
+        previous[version.id] = version
+    entries.reverse()
+    return entries
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
@@ -30,8 +91,13 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         return getattr(request, "showing_history", False)
 
     def history_view(self, request, object_id, extra_context=None):
-        self.record_or_404(request, object_id)
-        return super().history_view(request, object_id, extra_context)
+        record = self.record_or_404(request, object_id)
+        context = {**self.history_context(request, record), **(extra_context or {})}
+        return super().history_view(request, object_id, context)
+
+    def history_context(self, request, record):
+        """Return what the history page shows besides the record's own fields."""
+        return {}
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self.record_or_404(request, object_id)

@@ -20,7 +20,7 @@ from ..services.workflow import WorkflowError, evaluation_update
 from ..workflow import EDITABLE, Role
 from .events import action_label, record_events
 from .forms import RecordForm
-from .history import ReadOnlyHistoryAdmin
+from .history import ReadOnlyHistoryAdmin, funding_line_history
 from .importing import ResultsImportExportAdmin
 from .queues import QUEUE_LABELS, queue_conditions, queue_role
 from .transitions import TransitionsAdmin
@@ -286,6 +286,9 @@ class ProjectAdmin(ResultsAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(total=Sum("funding_lines__amount"))
+
+    def history_context(self, request, project):
+        return {"funding_line_history": funding_line_history(project)}
 
     @admin.display(description="项目资金合计（万元）", ordering="total")
     def total_funds(self, project):

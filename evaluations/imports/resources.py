@@ -18,7 +18,7 @@ from .. import policies
 from ..decimals import DecimalParseError, to_decimal
 from ..grading import grade_for
 from ..models import FundingLine, Project, UnitEvaluation
-from ..services.workflow import imported_records_settle
+from ..services.workflow import firm_conflict, imported_records_settle, transition_problem
 from ..text import clean_text
 from . import widgets
 from .formats import dataset_sheets
@@ -121,7 +121,9 @@ class ResultsResource(resources.ModelResource):
             invalid.number = self.sheet_rows[invalid.number - 1] or "—"
         if not (result.has_errors() or result.has_validation_errors()):
             imported_records_settle(
-                records=list(self.touched.values()), user=self.user, release=self.release
+                records=[record for record, created in self.touched.values() if created],
+                user=self.user,
+                release=self.release,
             )
 
     # -- scope and workflow --------------------------------------------------------------
@@ -136,21 +138,22 @@ class ResultsResource(resources.ModelResource):
         created = before is None or before.pk is None
         if id(record) in self.touched:
             created = self.touched[id(record)][1]  # a project created by an earlier line
-        if problem := policies.import_row_problem(
+        problem = policies.import_row_problem(
             self.user, record, None if created else before, changed, release=self.release
-        ):
+        )
+        if not problem and (created or "firm" in changed):
+            problem = firm_conflict(firm=record.firm, record=record)
+        if not problem and created and self.release:
+            problem = transition_problem("release", record)
+        if problem:
             raise ValidationError({NON_FIELD_ERRORS: [problem]})
         self.touched.setdefault(id(record), (record, created))
         return super().skip_row(instance, original, row, import_validation_errors)
 
     def before_save_instance(self, instance, row, **kwargs):
         instance._history_user = self.user  # django-simple-history records who imported
-
-    def delete_instance(self, instance, row, **kwargs):
-        record = self.graded(instance)
-        if problem := policies.import_row_problem(self.user, record, record, {"lines"}):
-            raise ValidationError({NON_FIELD_ERRORS: [problem]})
-        super().delete_instance(instance, row, **kwargs)
+        if instance.pk:
+            instance.version += 1  # a form opened before this import is now out of date
 
     def is_unimportable(self, row):
         """Return True for a row that holds no record (a checked 合计 row, a broken 序号)."""
@@ -277,9 +280,11 @@ class UnitEvaluationResource(ResultsResource):
 
     def get_instance(self, instance_loader, row):
         name = clean_text(row.get("被评单位"))
+        # Locked until the import's transaction ends: the scope and state checks hold.
         return (
             UnitEvaluation.objects.filter(region=self.region, year=self.year, unit__name=name)
             .select_related("unit", "firm")
+            .select_for_update(of=("self",))
             .first()
         )
 
@@ -538,6 +543,7 @@ class ProjectResource(ResultsResource):
 
     def before_import(self, dataset, **kwargs):
         self._projects: dict[int, Project] = {}
+        self._saved: set[int] = set()
         super().before_import(dataset, **kwargs)
 
     def get_instance(self, instance_loader, row):
@@ -550,6 +556,7 @@ class ProjectResource(ResultsResource):
             project = (
                 Project.objects.filter(region=self.region, year=self.year, number=number)
                 .select_related("unit")
+                .select_for_update(of=("self",))
                 .first()
             ) or Project(region=self.region, year=self.year, number=number)
             self._projects[number] = project
@@ -596,15 +603,29 @@ class ProjectResource(ResultsResource):
 
     def do_instance_save(self, instance, is_create):
         project = instance.project
-        if project.pk is None or getattr(instance, "_first", False):
-            project.save()
+        self.save_project_once(project)
         instance.project = project
         instance.save(force_insert=is_create)
 
     def before_save_instance(self, instance, row, **kwargs):
-        super().before_save_instance(instance, row, **kwargs)
-        instance._first = bool(row.get("_first"))
-        instance.project._history_user = self.user
+        instance._history_user = self.user  # django-simple-history records who imported
+
+    def delete_instance(self, instance, row, **kwargs):
+        project = instance.project
+        if problem := policies.import_row_problem(self.user, project, project, {"lines"}):
+            raise ValidationError({NON_FIELD_ERRORS: [problem]})
+        self.save_project_once(project)
+        super().delete_instance(instance, row, **kwargs)
+
+    def save_project_once(self, project):
+        """Save a project whose lines this import writes, its version bumped once."""
+        if id(project) in self._saved:
+            return
+        if project.pk:
+            project.version += 1  # a form opened before this import is now out of date
+        project._history_user = self.user
+        project.save()
+        self._saved.add(id(project))
 
 
 def _same_number(a, b) -> bool:

@@ -1,9 +1,12 @@
 """Cell parsers for the result tables. Each raises ValueError with a message for the clerk."""
 
+from decimal import Decimal
+
 from import_export import widgets
 
 from ..classification import kind_for_name, kind_from_label
 from ..decimals import DecimalParseError, exact, parse_amount, parse_score
+from ..exports import neutralised
 from ..grading import grade_from_label
 from ..models import Firm, Unit
 from ..text import clean_text
@@ -23,7 +26,7 @@ class TextWidget(widgets.Widget):
         return text
 
     def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
+        return "" if value is None else neutralised(str(value))
 
 
 class ScoreWidget(widgets.Widget):
@@ -41,7 +44,8 @@ class ScoreWidget(widgets.Widget):
         return score
 
     def render(self, value, obj=None, **kwargs):
-        return "" if value is None else f"{value:.2f}"
+        # A number stays a number: an exported xlsx gets a numeric cell.
+        return "" if value is None else value
 
 
 class AmountWidget(widgets.Widget):
@@ -55,7 +59,7 @@ class AmountWidget(widgets.Widget):
         return amount
 
     def render(self, value, obj=None, **kwargs):
-        return exact(value)
+        return "" if value is None else Decimal(exact(value))  # 476.604, not 476.604000
 
 
 class GradeWidget(widgets.Widget):
@@ -87,7 +91,7 @@ class FirmWidget(widgets.Widget):
         return firm
 
     def render(self, value, obj=None, **kwargs):
-        return value.name if value else ""
+        return neutralised(value.name) if value else ""
 
 
 class UnitWidget(widgets.Widget):
@@ -135,4 +139,4 @@ class UnitWidget(widgets.Widget):
         return kind
 
     def render(self, value, obj=None, **kwargs):
-        return value.name if value else ""
+        return neutralised(value.name) if value else ""

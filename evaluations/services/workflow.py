@@ -65,13 +65,22 @@ def _precondition(transition: Transition, record) -> str:
                 return "请先填写资金明细及自评得分"
         elif record.self_score is None:
             return "请先填写自评得分"
-    if transition.name == "assign":
-        if record.firm_id is None:
-            return "请先选择评价机构"
-        return firm_conflict(firm=record.firm, record=record)
+    if transition.name == "assign" and record.firm_id is None:
+        return "请先选择评价机构"
+    # A recusal put on file after the assignment still stops the firm's work.
+    conflict = transition.name in ("assign", "submit_score", "approve") and firm_conflict(
+        firm=record.firm, record=record
+    )
+    if conflict:
+        return conflict
     if transition.name in ("submit_score", "approve", "release") and record.score is None:
         return "尚无第三方机构评分"
     return ""
+
+
+def transition_problem(name: str, record) -> str:
+    """Return why the record is not ready for the named transition, or ""."""
+    return _precondition(TRANSITIONS[name], record)
 
 
 @transaction.atomic
@@ -86,16 +95,17 @@ def evaluation_transition(*, record, name: str, user, comment: str = "", version
     if transition is None:
         raise WorkflowError(f"没有“{name}”这个操作")
     current = _locked(record)
+    # Scope and role first: nothing about a record outside them is told, not even its state.
+    if not (policies.acts_as(user, transition.role) and policies.in_scope(user, current)):
+        raise PermissionDenied
     _check_version(current, version)
     if current.state not in transition.sources:
-        if policies.acts_as(user, transition.role) and policies.in_scope(user, current):
-            # With the version the user saw, a state that moved on means someone else acted.
-            meanwhile = "（已被他人处理）" if version is not None else ""
-            raise Conflict(
-                f"“{current}”当前状态为“{current.get_state_display()}”，"
-                f"不能{transition.label}{meanwhile}"
-            )
-        raise PermissionDenied
+        # With the version the user saw, a state that moved on means someone else acted.
+        meanwhile = "（已被他人处理）" if version is not None else ""
+        raise Conflict(
+            f"“{current}”当前状态为“{current.get_state_display()}”，"
+            f"不能{transition.label}{meanwhile}"
+        )
     if not policies.can_fire(user, transition, current):
         raise PermissionDenied
     comment = (comment or "").strip()
@@ -152,6 +162,8 @@ def evaluation_update(*, record, user, changes: dict, version=None):
     writes prepared on an older version of the record.
     """
     current = _locked(record)
+    if not policies.in_scope(user, current):
+        raise PermissionDenied
     _check_version(current, version)
     allowed = policies.editable_fields(user, current)
     refused = sorted(set(changes) - allowed)
@@ -170,31 +182,22 @@ def evaluation_update(*, record, user, changes: dict, version=None):
 
 
 def imported_records_settle(*, records, user, release: bool):
-    """Place the (record, created) pairs of an import in the workflow.
+    """Place the records an import created in the workflow, with an event for each.
 
-    With release, every record of the file is released (historical results approved and
-    published elsewhere); otherwise new records with a score wait for the bureau's review
-    and new ones without wait for the department.
+    With release they are historical results approved and published elsewhere, and are
+    released at once; otherwise they start as drafts. Records that existed before keep
+    their state: an import never moves a record along the workflow.
     """
-    for record, created in records:
-        from_state = record.state
-        if release:
-            target, action = State.RELEASED, "import_release"
-        elif created and record.score is not None:
-            target, action = State.SCORED, "import"
-        else:
-            continue
-        if from_state == target:
-            continue
-        type(record).objects.filter(pk=record.pk).update(
-            state=target,
-            version=record.version + 1,
-            released_at=timezone.now() if target == State.RELEASED else None,
-        )
+    for record in records:
+        target = State.RELEASED if release else State.DRAFT
+        if target == State.RELEASED:
+            type(record).objects.filter(pk=record.pk).update(
+                state=target, version=record.version + 1, released_at=timezone.now()
+            )
         _event(
             record,
-            action=action,
-            from_state=from_state,
+            action="import_release" if release else "import",
+            from_state="",
             to_state=target,
             user=user,
             comment="随结果表导入" + ("并公开" if release else ""),

@@ -48,7 +48,7 @@ BUTTONS = {
     State.APPROVED: {
         Role.DEPARTMENT: set(),
         Role.FIRM: set(),
-        Role.REVIEWER: {"reopen"},
+        Role.REVIEWER: {"reopen", "reopen_to_unit"},
         Role.PUBLISHER: {"release"},
     },
     State.RELEASED: {

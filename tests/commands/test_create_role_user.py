@@ -33,7 +33,7 @@ GROUPS = {
         | {"view_firmrecusal", "add_firmrecusal", "change_firmrecusal"}
         | {"view_unit", "view_firm"},
     ),
-    Role.PUBLISHER: ("财政局公开人", VIEW | EXPORT),
+    Role.PUBLISHER: ("财政局公开人", VIEW | IMPORT | EXPORT),
 }
 ROLE_OPTIONS = {
     Role.DEPARTMENT: ["--unit", EDUCATION],

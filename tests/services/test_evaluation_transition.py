@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from evaluations.models import FirmRecusal, UnitEvaluation, WorkflowEvent
+from evaluations.policies import allowed_transitions
 from evaluations.services.workflow import (
     Conflict,
     WorkflowError,
@@ -31,7 +32,7 @@ def test_only_the_publisher_releases_and_withdraws():
 
 def test_every_return_and_every_change_to_a_released_record_needs_a_reason():
     needs = {t.name for t in TRANSITIONS.values() if t.needs_comment}
-    assert needs == {"return_to_unit", "return_to_firm", "reopen", "withdraw"}
+    assert needs == {"return_to_unit", "return_to_firm", "reopen", "reopen_to_unit", "withdraw"}
 
 
 def test_a_full_cycle_records_every_step_and_every_score_change(world):
@@ -213,3 +214,43 @@ def test_withdrawing_a_released_record_records_why(world):
 
     assert record.state == State.APPROVED and record.released_at is None
     assert events(record)[-1][-1] == "发现资金明细录入错误"
+
+
+def test_a_correction_without_a_firm_gets_one_from_the_reviewer(world):
+    record = world.project(State.APPROVED)
+    type(record).objects.filter(pk=record.pk).update(firm=None)
+    record.refresh_from_db()
+    record = evaluation_transition(
+        record=record, name="reopen", user=world.reviewer, comment="资金明细有误"
+    )
+
+    record = evaluation_update(record=record, user=world.reviewer, changes={"firm": world.firm})
+
+    assert record.firm == world.firm
+    assert [t.name for t in allowed_transitions(world.firm_user, record)] == ["submit_score"]
+
+
+def test_a_correction_can_go_back_to_the_department(world):
+    record = world.unit_evaluation(State.APPROVED)
+
+    record = evaluation_transition(
+        record=record, name="reopen_to_unit", user=world.reviewer, comment="自评得分口径有误"
+    )
+
+    assert record.state == State.RETURNED_TO_UNIT
+    evaluation_update(record=record, user=world.department, changes={"self_score": Decimal("90")})
+
+
+def test_a_recusal_filed_after_assignment_stops_approval(world):
+    record = world.unit_evaluation(State.SCORED)
+    FirmRecusal.objects.create(firm=world.firm, unit=world.own_unit, reason="发现关联关系")
+
+    with pytest.raises(WorkflowError, match="须回避"):
+        evaluation_transition(record=record, name="approve", user=world.reviewer)
+
+
+def test_nothing_about_a_record_outside_the_scope_is_told(world):
+    record = world.unit_evaluation(State.SCORED, unit=world.other_unit)
+
+    with pytest.raises(PermissionDenied):
+        evaluation_transition(record=record, name="submit", user=world.department, version=99)

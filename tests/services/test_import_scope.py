@@ -57,9 +57,10 @@ def test_a_firm_sheet_row_for_an_evaluation_assigned_elsewhere_is_a_row_error(wo
         ],
     )
 
+    # The same answer whether the record exists elsewhere or not at all.
     assert outcome.errors == [
-        "units.xlsx 第4行：不在您的范围内",
-        "units.xlsx 第5行：不在您的范围内：只能导入已分配给您的记录",
+        "units.xlsx 第4行：不在您的范围内：只能导入分配给您的记录",
+        "units.xlsx 第5行：不在您的范围内：只能导入分配给您的记录",
     ]
     assert UnitEvaluation.objects.get(unit=world.own_unit).score == Decimal("88.5")
 
@@ -131,14 +132,15 @@ def test_nobody_changes_a_released_record_by_import(world, huaxi):
     assert outcome.errors == ["units.xlsx 第3行：该记录已公开，只能通过更正流程修改"]
 
 
-def test_a_bureau_import_waits_for_review_unless_released_by_a_publisher(world):
+def test_a_bureau_import_starts_records_as_drafts_in_the_workflow(world):
     reviewer = allow_import(world.reviewer)
     row = [[world.firm.name, world.own_unit.name, 91, "优"]]
 
     assert units(world, reviewer, row).ok
     record = UnitEvaluation.objects.get()
-    assert record.state == State.SCORED
-    assert WorkflowEvent.objects.get(object_id=record.pk).action == "import"
+    assert record.state == State.DRAFT
+    event = WorkflowEvent.objects.get(object_id=record.pk)
+    assert (event.action, event.to_state, event.actor) == ("import", State.DRAFT, world.reviewer)
 
 
 def test_releasing_on_import_needs_the_publisher(world):
@@ -159,7 +161,7 @@ def test_the_command_line_imports_as_released_only_when_asked(world, release):
     )
 
     assert outcome.ok
-    expected = State.RELEASED if release else State.SCORED
+    expected = State.RELEASED if release else State.DRAFT
     assert UnitEvaluation.objects.get().state == expected
     assert Project.objects.count() == 0
 
@@ -180,4 +182,73 @@ def test_a_publisher_creates_nothing_without_releasing(world):
 
     outcome = units(world, publisher, [[world.firm.name, world.own_unit.name, 91, "优"]])
 
-    assert outcome.errors == ["units.xlsx 第3行：不在您的范围内：只能导入已分配给您的记录"]
+    assert outcome.errors == ["units.xlsx 第3行：不在您的范围内：只能导入分配给您的记录"]
+
+
+def test_an_unchanged_row_outside_the_scope_is_refused_too(world):
+    # Otherwise "no error" would tell a firm another firm's score.
+    world.unit_evaluation(State.ASSIGNED, unit=world.other_unit, firm=world.other_firm)
+    firm = allow_import(world.firm_user)
+
+    outcome = units(world, firm, [[world.other_firm.name, world.other_unit.name, 88.5, "良"]])
+
+    assert outcome.errors == ["units.xlsx 第3行：不在您的范围内：只能导入分配给您的记录"]
+
+
+def test_an_import_as_released_leaves_existing_records_where_they_are(world):
+    withdrawn = world.unit_evaluation(State.APPROVED, year=2021)
+    outcome = results_import(
+        table="units",
+        region=world.region,
+        year=2021,
+        file_name="units.xlsx",
+        release=True,
+        data=unit_sheet(
+            [
+                [world.firm.name, world.own_unit.name, 88.5, "良"],
+                [None, world.other_unit.name, 91, "优"],
+            ]
+        ),
+    )
+
+    assert outcome.ok, outcome.errors
+    withdrawn.refresh_from_db()
+    assert (withdrawn.state, withdrawn.version) == (State.APPROVED, 1)
+    assert UnitEvaluation.objects.get(unit=world.other_unit).state == State.RELEASED
+
+
+def test_a_record_imported_as_released_needs_a_score(world):
+    outcome = results_import(
+        table="units",
+        region=world.region,
+        year=2021,
+        file_name="units.xlsx",
+        release=True,
+        data=unit_sheet([[world.own_unit.name, 90]], header=["被评单位", "自评得分"]),
+    )
+
+    assert outcome.errors == ["units.xlsx 第3行：尚无第三方机构评分"]
+
+
+def test_an_import_naming_a_recused_firm_is_refused(world):
+    from evaluations.models import FirmRecusal
+
+    FirmRecusal.objects.create(firm=world.firm, unit=world.own_unit, reason="年报审计机构")
+
+    outcome = units(world, None, [[world.firm.name, world.own_unit.name, 91, "优"]])
+
+    assert len(outcome.errors) == 1 and "须回避" in outcome.errors[0]
+
+
+def test_an_import_makes_a_form_opened_before_it_out_of_date(world):
+    from evaluations.services.workflow import Conflict, evaluation_update
+
+    record = world.unit_evaluation(State.ASSIGNED)
+    seen = record.version
+    firm = allow_import(world.firm_user)
+    assert units(world, firm, [[world.firm.name, world.own_unit.name, 70, "中"]]).ok
+
+    with pytest.raises(Conflict):
+        evaluation_update(record=record, user=world.firm_user, changes={"score": 86}, version=seen)
+    record.refresh_from_db()
+    assert record.score == 70
