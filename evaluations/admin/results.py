@@ -14,7 +14,8 @@ from django.http import Http404, HttpResponseRedirect
 
 from .. import policies
 from ..decimals import exact
-from ..imports.resources import ProjectResource, UnitEvaluationResource
+from ..imports.projects import ProjectResource
+from ..imports.units import UnitEvaluationResource
 from ..models import FundingLine, Project, UnitEvaluation
 from ..services.workflow import WorkflowError, evaluation_update
 from ..workflow import EDITABLE, Role

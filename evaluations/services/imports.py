@@ -8,8 +8,9 @@ from import_export.results import RowResult
 
 from .. import policies
 from ..imports.formats import CirculatedXLSX
-from ..imports.resources import ProjectResource, UnitEvaluationResource
+from ..imports.projects import ProjectResource
 from ..imports.sheet import SheetError
+from ..imports.units import UnitEvaluationResource
 from ..models import Region
 
 IMPORTERS = {"units": UnitEvaluationResource, "projects": ProjectResource}
