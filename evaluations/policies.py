@@ -121,7 +121,9 @@ def editable_fields(user, record) -> set[str]:
     bureau's reviewer with any field.
     """
     if record.pk is None:
-        return {"*"} if acts_as(user, Role.REVIEWER) and in_scope(user, record) else set()
+        # A blank form has no region yet; the region chosen must then be in scope.
+        placed = record.region_id is None or in_scope(user, record)
+        return {"*"} if acts_as(user, Role.REVIEWER) and placed else set()
     if not in_scope(user, record):
         return set()
     fields = set()

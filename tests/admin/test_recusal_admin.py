@@ -154,3 +154,21 @@ def test_a_superuser_keeps_every_regions_reference_data(client, roles, regions):
     assert listed_ids(recusals) == {regions["own_recusal"].pk, regions["far_recusal"].pk}
     assert regions["far_unit"].pk in listed_ids(units)
     assert client.get(add_url(Unit)).status_code == 200
+
+
+def test_a_regional_reviewer_adds_an_evaluation_in_its_region_only(client, roles, regions):
+    client.force_login(regions["reviewer"])
+    url = add_url(UnitEvaluation)
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="unit"' in page.content.decode()  # the fields are editable, not read-only
+
+    far = client.post(
+        url, {"region": regions["far_unit"].region.pk, "year": 2023, "unit": regions["far_unit"].pk}
+    )
+    assert far.status_code == 200 and not UnitEvaluation.objects.filter(year=2023).exists()
+
+    own = client.post(url, {"region": roles.region.pk, "year": 2023, "unit": roles.own_unit.pk})
+    assert own.status_code == 302
+    assert UnitEvaluation.objects.get(year=2023).unit == roles.own_unit
