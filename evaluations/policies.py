@@ -58,6 +58,22 @@ def visible(user, model) -> QuerySet:
     return queryset.none()
 
 
+def workflow_role(user) -> str | None:
+    """Return the role the user works in: their own; a superuser works as the reviewer."""
+    role = role_of(user)
+    if role is not None:
+        return role.role
+    if user is not None and user.is_active and user.is_superuser:
+        return Role.REVIEWER
+    return None
+
+
+def edits_in_some_state(user) -> bool:
+    """Return True if the user's role may change some field of a record in some state."""
+    role = workflow_role(user)
+    return role is not None and bool(EDITABLE[role][1])
+
+
 def visible_units(user) -> QuerySet[Unit]:
     """Return the units the user works with: the bureau its region's, a department its own.
 

@@ -12,7 +12,6 @@ from django.utils.html import format_html
 from .. import policies
 from ..models import Project, UnitEvaluation, WorkflowEvent
 from ..workflow import TRANSITIONS
-from .queues import queue_role
 
 # Importing a results table places its records in the workflow (services.workflow).
 ACTION_LABELS = {name: transition.label for name, transition in TRANSITIONS.items()} | {
@@ -84,11 +83,11 @@ class WorkflowEventAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def has_module_permission(self, request):
-        return queue_role(request.user) is not None
+        return policies.workflow_role(request.user) is not None
 
     def has_view_permission(self, request, obj=None):
         if obj is None:
-            return queue_role(request.user) is not None
+            return policies.workflow_role(request.user) is not None
         return self.get_queryset(request).filter(pk=obj.pk).exists()
 
     def has_add_permission(self, request):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from .. import policies
 from ..models import Project, UnitEvaluation
-from ..workflow import AWAITING, RETURNED, Role
+from ..workflow import AWAITING, RETURNED
 
 AWAITING_QUEUE, RETURNED_QUEUE, DONE_QUEUE = "awaiting", "returned", "done"
 QUEUE_LABELS = {
@@ -19,16 +19,6 @@ QUEUE_LABELS = {
     DONE_QUEUE: "我已提交",
 }
 QUEUE_MODELS = (UnitEvaluation, Project)
-
-
-def queue_role(user) -> str | None:
-    """Return the role whose queues the user works: their own; a superuser's is the reviewer's."""
-    role = policies.role_of(user)
-    if role is not None:
-        return role.role
-    if user.is_active and user.is_superuser:
-        return Role.REVIEWER
-    return None
 
 
 def queue_conditions(role: str) -> dict[str, Q]:
@@ -51,7 +41,7 @@ def work_queues(user) -> list[dict]:
 
     One aggregate per model, whatever the number of records.
     """
-    conditions = queue_conditions(queue_role(user))
+    conditions = queue_conditions(policies.workflow_role(user))
     if not conditions:
         return []
     counts = {

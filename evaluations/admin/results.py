@@ -18,12 +18,12 @@ from ..imports.projects import ProjectResource
 from ..imports.units import UnitEvaluationResource
 from ..models import FundingLine, Project, UnitEvaluation
 from ..services.workflow import WorkflowError, evaluation_update
-from ..workflow import EDITABLE, Role
+from ..workflow import Role
 from .events import action_label, record_events
 from .forms import RecordForm
 from .history import ReadOnlyHistoryAdmin, funding_line_history
 from .importing import ResultsImportExportAdmin
-from .queues import QUEUE_LABELS, queue_conditions, queue_role
+from .queues import QUEUE_LABELS, queue_conditions
 from .transitions import TransitionsAdmin
 
 # Kept by the model and the services, never typed.
@@ -42,10 +42,13 @@ class QueueFilter(admin.SimpleListFilter):
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
-        return [(name, QUEUE_LABELS[name]) for name in queue_conditions(queue_role(request.user))]
+        return [
+            (name, QUEUE_LABELS[name])
+            for name in queue_conditions(policies.workflow_role(request.user))
+        ]
 
     def queryset(self, request, queryset):
-        conditions = queue_conditions(queue_role(request.user))
+        conditions = queue_conditions(policies.workflow_role(request.user))
         if self.value() in conditions:
             return queryset.filter(conditions[self.value()])
         return queryset
@@ -70,19 +73,18 @@ class ResultsAdmin(TransitionsAdmin, ResultsImportExportAdmin, ReadOnlyHistoryAd
         return queryset.order_by(*ordering) if ordering else queryset
 
     def has_module_permission(self, request):
-        return queue_role(request.user) is not None
+        return policies.workflow_role(request.user) is not None
 
     def has_view_permission(self, request, obj=None):
         """Return True if the user works in the workflow and, given a record, may see it."""
         if obj is None:
-            return queue_role(request.user) is not None
+            return policies.workflow_role(request.user) is not None
         return policies.in_scope(request.user, obj)
 
     def has_change_permission(self, request, obj=None):
         """Return True if the user may change some field of the record in its state now."""
         if obj is None:
-            role = queue_role(request.user)
-            return role is not None and bool(EDITABLE[role][1])
+            return policies.edits_in_some_state(request.user)
         return bool(policies.editable_fields(request.user, obj))
 
     def has_add_permission(self, request):
@@ -226,7 +228,7 @@ class FundingLineInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         if obj is None:
-            return queue_role(request.user) is not None
+            return policies.workflow_role(request.user) is not None
         return policies.in_scope(request.user, obj)
 
     def lines_editable(self, request, obj):
