@@ -7,10 +7,34 @@ adds the data scope: a department acts on its own units' records, a firm on the 
 assigned to it, the bureau on its region's.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from .models import FundingLine, Project, Unit, UnitEvaluation, UserRole
-from .workflow import EDITABLE, TRANSITIONS, Role, State, Transition
+from .models import (
+    Framework,
+    FundingLine,
+    MonitoringPeriod,
+    MonitoringReport,
+    PerformanceTarget,
+    Problem,
+    Project,
+    Region,
+    SelfEvaluation,
+    ThirdPartySheet,
+    Unit,
+    UnitEvaluation,
+    UserRole,
+)
+from .workflow import (
+    EDITABLE,
+    FILING_EDITABLE,
+    FILING_KINDS,
+    FILING_TRANSITIONS,
+    TRANSITIONS,
+    FilingState,
+    Role,
+    State,
+    Transition,
+)
 
 RESULT_MODELS = (UnitEvaluation, Project)
 BUREAU = (Role.REVIEWER, Role.PUBLISHER)
@@ -41,9 +65,9 @@ def role_of(user) -> UserRole | None:
     return user._perf_role
 
 
-def visible(user, model) -> QuerySet:
-    """Return the records of a result model (UnitEvaluation or Project) the user may see."""
-    queryset = model.objects.all()
+def _scoped(queryset, user, *, unit="unit", firm=None) -> QuerySet:
+    """Return the part of the queryset in the user's scope: the bureau its region's (all
+    regions unbound), a department its units', a firm (given its lookup) its own."""
     if user is not None and user.is_active and user.is_superuser:
         return queryset
     role = role_of(user)
@@ -52,10 +76,19 @@ def visible(user, model) -> QuerySet:
     if role.role in BUREAU:
         return queryset.filter(region=role.region) if role.region_id else queryset
     if role.role == Role.DEPARTMENT:
-        return queryset.filter(unit__in=role.unit_ids)
-    if role.role == Role.FIRM:
-        return queryset.filter(firm=role.firm_id, state__in=FIRM_VISIBLE)
+        return queryset.filter(**{f"{unit}__in": role.unit_ids})
+    if role.role == Role.FIRM and firm is not None:
+        return queryset.filter(**firm(role))
     return queryset.none()
+
+
+def visible(user, model) -> QuerySet:
+    """Return the records of a result model (UnitEvaluation or Project) the user may see."""
+    return _scoped(
+        model.objects.all(),
+        user,
+        firm=lambda role: {"firm": role.firm_id, "state__in": FIRM_VISIBLE},
+    )
 
 
 def workflow_role(user) -> str | None:
@@ -79,21 +112,12 @@ def visible_units(user) -> QuerySet[Unit]:
 
     Recusals are kept for these units only; a firm or an unbound login has none.
     """
-    queryset = Unit.objects.all()
-    if user is not None and user.is_active and user.is_superuser:
-        return queryset
-    role = role_of(user)
-    if role is None:
-        return queryset.none()
-    if role.role in BUREAU:
-        return queryset.filter(region=role.region) if role.region_id else queryset
-    if role.role == Role.DEPARTMENT:
-        return queryset.filter(pk__in=role.unit_ids)
-    return queryset.none()
+    return _scoped(Unit.objects.all(), user, unit="pk")
 
 
-def in_scope(user, record) -> bool:
-    """Return True if the record lies in the user's data scope (the rule of visible())."""
+def _holds(user, record, *, firm_holds=None) -> bool:
+    """Return True if the record lies in the user's scope: the rule of _scoped() on one
+    record (firm_holds(role, record) answers for a firm, which otherwise holds nothing)."""
     if user is not None and user.is_active and user.is_superuser:
         return True
     role = role_of(user)
@@ -103,9 +127,18 @@ def in_scope(user, record) -> bool:
         return not role.region_id or role.region_id == record.region_id
     if role.role == Role.DEPARTMENT:
         return record.unit_id in role.unit_ids
-    if role.role == Role.FIRM:
-        return record.firm_id == role.firm_id and record.state in FIRM_VISIBLE
+    if role.role == Role.FIRM and firm_holds is not None:
+        return firm_holds(role, record)
     return False
+
+
+def in_scope(user, record) -> bool:
+    """Return True if the record lies in the user's data scope (the rule of visible())."""
+    return _holds(
+        user,
+        record,
+        firm_holds=lambda role, r: r.firm_id == role.firm_id and r.state in FIRM_VISIBLE,
+    )
 
 
 def acts_as(user, role_name: str) -> bool:
@@ -211,3 +244,180 @@ def public_projects() -> QuerySet[Project]:
 def public_funding_lines() -> QuerySet[FundingLine]:
     """Return the funding lines of the projects anyone may see."""
     return FundingLine.objects.filter(project__state=State.RELEASED)
+
+
+# Filings: targets, monitoring reports and self-evaluation tables. They belong to the
+# department whose unit files them; the bureau reviews its region's; firms see none.
+
+
+def visible_targets(user) -> QuerySet[PerformanceTarget]:
+    """Return the performance targets the user may see in the working interface."""
+    return _scoped(PerformanceTarget.objects.all(), user)
+
+
+def visible_filings(user, model) -> QuerySet:
+    """Return the monitoring reports or self-evaluations (model) the user may see."""
+    return model.objects.filter(target__in=visible_targets(user))
+
+
+def target_in_scope(user, target: PerformanceTarget) -> bool:
+    """Return True if the target lies in the user's scope (the rule of visible_targets)."""
+    return _holds(user, target)
+
+
+def can_create_target(user, *, region, unit) -> bool:
+    """Return True if the user may file a new target for the unit: its department, or
+    the bureau's reviewer of the region (historical records)."""
+    probe = PerformanceTarget(region=region, unit=unit)
+    if not target_in_scope(user, probe):
+        return False
+    return acts_as(user, Role.DEPARTMENT) or acts_as(user, Role.REVIEWER)
+
+
+def can_fire_filing(user, kind: str, transition: Transition, filing, target) -> bool:
+    """Return True if the user may fire the filing transition on the filing now."""
+    return (
+        transition.name in FILING_KINDS[kind]
+        and filing.state in transition.sources
+        and acts_as(user, transition.role)
+        and target_in_scope(user, target)
+    )
+
+
+def filing_transitions(user, kind: str, filing, target) -> list[Transition]:
+    """Return the filing transitions the user may fire now, in table order."""
+    return [
+        t for t in FILING_TRANSITIONS.values() if can_fire_filing(user, kind, t, filing, target)
+    ]
+
+
+def can_edit_filing(user, filing, target) -> bool:
+    """Return True if the user may change the filing's content now (the department's turn)."""
+    return (
+        filing.state in FILING_EDITABLE
+        and acts_as(user, Role.DEPARTMENT)
+        and target_in_scope(user, target)
+    )
+
+
+def can_import_filing(user, target: PerformanceTarget, filing=None) -> bool:
+    """Return True if the user may write the filing from a spreadsheet: its department in
+    its turn, or the bureau's reviewer entering tables filed on paper (while the filing
+    is new or still a draft)."""
+    if not target_in_scope(user, target):
+        return False
+    if filing is not None and filing.state not in FILING_EDITABLE:
+        return False
+    return acts_as(user, Role.DEPARTMENT) or acts_as(user, Role.REVIEWER)
+
+
+def visible_regions(user) -> QuerySet[Region]:
+    """Return the regions the user works in: the bureau's own (or all), a department's
+    units' regions."""
+    queryset = Region.objects.all()
+    if user is not None and user.is_active and user.is_superuser:
+        return queryset
+    role = role_of(user)
+    if role is None:
+        return queryset.none()
+    if role.role in BUREAU:
+        return queryset.filter(pk=role.region_id) if role.region_id else queryset
+    if role.role == Role.DEPARTMENT:
+        return queryset.filter(units__in=role.unit_ids).distinct()
+    return queryset.none()
+
+
+def can_keep_framework(user, framework=None) -> bool:
+    """Return True if the user may keep the indicator template (any template, given None):
+    the bureau's reviewer, a region's for its region, the defaults only unbound to one."""
+    if not acts_as(user, Role.REVIEWER):
+        return False
+    if framework is None:
+        return True
+    if framework.region_id is None:
+        role = role_of(user)
+        return role is None or role.region_id is None
+    return visible_regions(user).filter(pk=framework.region_id).exists()
+
+
+def visible_frameworks(user) -> QuerySet[Framework]:
+    """Return the templates the user sees: the defaults and its regions' own."""
+    return Framework.objects.filter(Q(region__isnull=True) | Q(region__in=visible_regions(user)))
+
+
+def visible_periods(user) -> QuerySet[MonitoringPeriod]:
+    """Return the monitoring periods of the regions the user works in."""
+    return MonitoringPeriod.objects.filter(region__in=visible_regions(user))
+
+
+def visible_problems(user) -> QuerySet[Problem]:
+    """Return the problems the user sees: the department its units', a firm those of its
+    projects, the bureau its region's."""
+    return Problem.objects.filter(
+        Q(unit__in=visible_units(user)) | Q(project__in=visible(user, Project))
+    )
+
+
+def can_import_tables(user) -> bool:
+    """Return True if the user may upload filing tables at all (departments, the reviewer)."""
+    return acts_as(user, Role.DEPARTMENT) or acts_as(user, Role.REVIEWER)
+
+
+def can_import_approved(user) -> bool:
+    """Return True if the user may enter filings as already approved (the bureau's reviewer
+    entering last year's approved tables)."""
+    return acts_as(user, Role.REVIEWER)
+
+
+def can_adjust_target(user, target: PerformanceTarget) -> bool:
+    """Return True if the user may start an adjustment of the target's approved version."""
+    return (
+        target.approved_version_id is not None
+        and acts_as(user, Role.DEPARTMENT)
+        and target_in_scope(user, target)
+    )
+
+
+def sees_monitoring_board(user) -> bool:
+    """Return True if the user may see the deviation board (the bureau)."""
+    return workflow_role(user) in BUREAU
+
+
+def can_edit_sheet(user, project: Project) -> bool:
+    """Return True if the user may enter the third-party sheet's scores: the firm's turn."""
+    return "score" in editable_fields(user, project) or "*" in editable_fields(user, project)
+
+
+def can_record_problem(user, project: Project) -> bool:
+    """Return True if the user may record a problem found on the project: its firm while
+    scoring, or the bureau's reviewer in scope."""
+    if can_edit_sheet(user, project):
+        return True
+    return acts_as(user, Role.REVIEWER) and in_scope(user, project)
+
+
+def public_targets() -> QuerySet[PerformanceTarget]:
+    """Return the targets anyone may see: those of released project evaluations that have
+    an approved version (targets are disclosed with the budget)."""
+    return PerformanceTarget.objects.filter(
+        evaluation__state=State.RELEASED, approved_version__isnull=False
+    )
+
+
+def public_sheets() -> QuerySet[ThirdPartySheet]:
+    """Return the third-party sheets anyone may see: complete, of released projects."""
+    return ThirdPartySheet.objects.filter(project__state=State.RELEASED, total__isnull=False)
+
+
+def public_self_evaluations() -> QuerySet[SelfEvaluation]:
+    """Return the self-evaluation tables anyone may see: approved, of released projects."""
+    return SelfEvaluation.objects.filter(
+        state=FilingState.APPROVED, target__evaluation__state=State.RELEASED
+    )
+
+
+def public_monitoring_reports() -> QuerySet[MonitoringReport]:
+    """Return the monitoring reports anyone may see: approved, of released projects."""
+    return MonitoringReport.objects.filter(
+        state=FilingState.APPROVED, target__evaluation__state=State.RELEASED
+    )

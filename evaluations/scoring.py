@@ -14,7 +14,9 @@ Rules (财预〔2020〕10号 attachment 1, as restated in ../shared/domain.md §
 - the formula gives the default and the ceiling: whoever scores may enter less, with a
   reason for the deduction, never more;
 - not-applicable indicators are dropped and the rest rescaled to the full 100;
-- 总分 = execution score + Σ indicator scores, rounded by the setting (two places, half up).
+- 总分 = execution score + Σ indicator scores, rounded by the setting (two places, half up);
+  where a region prints 总分 without the execution score (execution_in_total off), 总分 is
+  the indicators' sum and their points carry the whole 100.
 """
 
 from dataclasses import dataclass, field
@@ -33,6 +35,12 @@ class Operator(models.TextChoices):
     LE = "≤", "≤"
     LT = "<", "<"
     EQ = "=", "="
+
+
+def operator_of(written: str) -> str:
+    """Return the operator a target is scored under: as written, or ≥ (正向) when the table
+    writes the value alone ("100%", "20万元"), as county tables do for rates and amounts."""
+    return written or Operator.GE
 
 
 class Tier(models.TextChoices):
@@ -61,6 +69,9 @@ class ScoringSettings:
     denominator: str = Denominator.FULL_YEAR
     execution_points: Decimal = Decimal(10)
     places: int = 2
+    # Some counties print 总分 as the indicators' sum alone, the execution score beside it
+    # (their indicators then carry the whole 100): a setting, not a different formula.
+    execution_in_total: bool = True
     rounding: str = ROUND_HALF_UP
 
     def round(self, value: Decimal) -> Decimal:
@@ -156,7 +167,7 @@ class IndicatorScore:
     problems: list[str] = field(default_factory=list)
 
 
-def score_indicator(indicator: Indicator) -> IndicatorScore:
+def score_indicator(indicator: Indicator, settings=SETTINGS_DEFAULT) -> IndicatorScore:
     """Return the indicator's score: the entered one if allowed, else the formula's."""
     points = indicator.points
     problems = []
@@ -179,9 +190,9 @@ def score_indicator(indicator: Indicator) -> IndicatorScore:
         missed = indicator.tier != Tier.MET
         default = ceiling if indicator.tier == Tier.MET else None
     # The ceiling as the table shows it: 2/3 × 10 is shown, entered and allowed as 6.67.
-    ceiling = SETTINGS_DEFAULT.round(ceiling)
+    ceiling = settings.round(ceiling)
     if default is not None:
-        default = SETTINGS_DEFAULT.round(default)
+        default = settings.round(default)
     score = indicator.entered if indicator.entered is not None else default
     if score is None:
         tier = Tier(indicator.tier).label
@@ -221,7 +232,7 @@ def self_evaluation_total(
     problems lists the reasons the table still owes (missed targets, deductions); a table
     with problems is not ready to submit, its scores are nonetheless computed.
     """
-    scored = [score_indicator(i) for i in indicators if i.applicable]
+    scored = [score_indicator(i, settings) for i in indicators if i.applicable]
     possible = sum((s.indicator.points for s in scored), Decimal(0))
     earned = sum((s.score for s in scored), Decimal(0))
     execution_score = None
@@ -233,9 +244,12 @@ def self_evaluation_total(
                     f"预算执行得分 {execution_entered} 超过允许的 {execution_score:.2f} 分"
                 )
             execution_score = execution_entered
-        possible += settings.execution_points
-        earned += execution_score
-    full = settings.execution_points + sum((i.points for i in indicators), Decimal(0))
+        if settings.execution_in_total:
+            possible += settings.execution_points
+            earned += execution_score
+    full = sum((i.points for i in indicators), Decimal(0))
+    if settings.execution_in_total:
+        full += settings.execution_points
     if possible == 0:
         raise ScoringError("没有可以计分的项目")
     total = earned if possible == full else earned * full / possible

@@ -19,6 +19,7 @@ from . import exports, selectors
 from .decimals import grouped
 from .filters import ProjectResultFilter, UnitResultFilter
 from .models import Region
+from .selectors import public_filings
 from .tables import (
     FundingLineTable,
     ProjectResultTable,
@@ -83,6 +84,7 @@ def overview(request, region_code, year):
     region = _published_region(region_code, year)
     summary = selectors.year_summary(region=region, year=year)
     total = summary["projects"]["total_funds"]
+    coverage = public_filings.public_target_coverage(region=region, year=year)
     return render(
         request,
         "evaluations/overview.html",
@@ -92,6 +94,9 @@ def overview(request, region_code, year):
             "summary": summary,
             "total_exact": grouped(total),
             "total_rounded": grouped(total, 2),
+            "coverage": coverage,
+            "coverage_exact": grouped(coverage["funds"]) if coverage else "",
+            "coverage_rounded": grouped(coverage["funds"], 2) if coverage else "",
             "crumbs": _crumbs(region, year),
         },
     )
@@ -166,6 +171,8 @@ def project_detail(request, region_code, year, number):
         raise Http404(NOT_PUBLIC)
     region = project.region
     projects_url = reverse("evaluations:projects", args=[region.code, year])
+    filings = public_filings.project_filings(project=project)
+    evaluation = filings.self_evaluation
     return render(
         request,
         "evaluations/project.html",
@@ -176,6 +183,16 @@ def project_detail(request, region_code, year, number):
             "table": FundingLineTable(project.funding_lines.all()),
             "grade": grade_badge(project.grade) if project.grade else "",
             "total_exact": grouped(project.total_amount),
+            "filings": filings,
+            "self_grade": grade_badge(evaluation.grade) if evaluation and evaluation.grade else "",
+            # 万元 amounts of the self-evaluation's fund block, exact (decimals.grouped).
+            "amounts": {
+                "budget": grouped(evaluation.full_year_budget),
+                "adjusted": grouped(evaluation.adjusted_budget),
+                "spent": grouped(evaluation.spent),
+            }
+            if evaluation
+            else {},
             "crumbs": _crumbs(region, year, (PROJECTS_TITLE, projects_url), (project.name, None)),
         },
     )

@@ -142,3 +142,83 @@ EDITABLE = {
     Role.REVIEWER: ((State.DRAFT, State.SUBMITTED, State.RETURNED_TO_FIRM), {"firm"}),
     Role.PUBLISHER: ((), set()),
 }
+
+
+# Filings: the department's own documents — performance targets, monitoring reports and
+# self-evaluation tables. The department fills and submits; the bureau's reviewer approves
+# or returns with an opinion; a target's review grade decides which (财预〔2015〕88号:
+# 优/良 go on, 中 is revised and resubmitted, 差 may not enter the budget).
+#
+#   draft ──submit──▶ submitted ──approve──▶ approved ──(target: adjust)──▶ new version
+#     ▲                 │   │                   │
+#     └──returned ◀─────┘   └─reject─▶ rejected │ (monitoring, self-evaluation)
+#          ▲                                    │
+#          └────────────────reopen──────────────┘
+
+
+class FilingState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交待审核"
+    RETURNED = "returned", "已退回修改"
+    APPROVED = "approved", "已审核通过"
+    REJECTED = "rejected", "不予安排"
+    SUPERSEDED = "superseded", "已被调整"
+
+
+FILING_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "submit",
+            "提交审核",
+            frozenset({FilingState.DRAFT, FilingState.RETURNED}),
+            FilingState.SUBMITTED,
+            Role.DEPARTMENT,
+        ),
+        Transition(
+            "return",
+            "退回修改",
+            frozenset({FilingState.SUBMITTED}),
+            FilingState.RETURNED,
+            Role.REVIEWER,
+            needs_comment=True,
+        ),
+        Transition(
+            "approve",
+            "审核通过",
+            frozenset({FilingState.SUBMITTED}),
+            FilingState.APPROVED,
+            Role.REVIEWER,
+        ),
+        Transition(
+            "reject",
+            "不予安排",
+            frozenset({FilingState.SUBMITTED}),
+            FilingState.REJECTED,
+            Role.REVIEWER,
+            needs_comment=True,
+        ),
+        Transition(
+            "reopen",
+            "退回更正",
+            frozenset({FilingState.APPROVED}),
+            FilingState.RETURNED,
+            Role.REVIEWER,
+            needs_comment=True,
+        ),
+    )
+}
+
+# The department edits a filing while it is its turn.
+FILING_EDITABLE = (FilingState.DRAFT, FilingState.RETURNED)
+
+# Which filing transitions each kind of filing knows. An approved target version is never
+# reopened: it is adjusted into a new version, and the approved one is kept.
+FILING_KINDS = {
+    "target": ("submit", "return", "approve", "reject"),
+    "monitoring": ("submit", "return", "approve", "reopen"),
+    "self_evaluation": ("submit", "return", "approve", "reopen"),
+}
+
+# A target's review grade decides the transition (财预〔2015〕88号, ../shared/domain.md §3).
+TARGET_REVIEW = {"优": "approve", "良": "approve", "中": "return", "差": "reject"}

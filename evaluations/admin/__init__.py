@@ -8,3 +8,4 @@ reference: regions, units, firms and recusals.
 """
 
 from . import accounts, events, reference, results  # noqa: F401  (they register the admins)
+from .performance import REGISTERED  # noqa: F401  (targets, monitoring, self-evaluation, sheets)

@@ -10,14 +10,39 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from .. import policies
-from ..models import Project, UnitEvaluation, WorkflowEvent
-from ..workflow import TRANSITIONS
+from ..models import (
+    MonitoringReport,
+    Project,
+    SelfEvaluation,
+    TargetVersion,
+    UnitEvaluation,
+    WorkflowEvent,
+)
+from ..workflow import FILING_KINDS, FILING_TRANSITIONS, TRANSITIONS
 
-# Importing a results table places its records in the workflow (services.workflow).
-ACTION_LABELS = {name: transition.label for name, transition in TRANSITIONS.items()} | {
-    "import": "随结果表导入",
-    "import_release": "导入并公开",
-}
+FILING_NAMES = {"target": "绩效目标", "monitoring": "监控表", "self_evaluation": "自评表"}
+# Importing a results table places its records in the workflow (services.workflow); the
+# filing services name their actions <kind>_<transition> (services.filings).
+ACTION_LABELS = (
+    {name: transition.label for name, transition in TRANSITIONS.items()}
+    | {
+        "import": "随结果表导入",
+        "import_release": "导入并公开",
+        "target_create": "填报绩效目标",
+        "target_adjust": "调整绩效目标",
+        "monitoring_create": "填报监控表",
+        "self_evaluation_start": "开始自评",
+    }
+    | {
+        f"{kind}_{name}": f"{FILING_NAMES[kind]}{FILING_TRANSITIONS[name].label}"
+        for kind, names in FILING_KINDS.items()
+        for name in names
+    }
+    | {
+        f"{kind}_import_approve": f"{label}随表导入（已审核）"
+        for kind, label in FILING_NAMES.items()
+    }
+)
 
 
 def action_label(action: str) -> str:
@@ -28,7 +53,7 @@ def record_events(record):
     """Return the workflow events of one record, newest first, with their actors."""
     return WorkflowEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(record), object_id=record.pk
-    ).select_related("actor")
+    ).select_related("actor", "content_type")
 
 
 class ActionFilter(admin.SimpleListFilter):
@@ -48,31 +73,53 @@ class ActionFilter(admin.SimpleListFilter):
 class WorkflowEventAdmin(admin.ModelAdmin):
     """Read-only: events are written by the services, in the transaction of their transition."""
 
-    list_display = ["at", "record_link", "action_display", "from_state", "to_state", "actor"]
+    list_display = ["at", "record_link", "action_display", "from_display", "to_display", "actor"]
     list_display_links = ["at"]
-    list_filter = [ActionFilter, "from_state", "to_state", "content_type"]
+    list_filter = [ActionFilter, "content_type"]
     search_fields = ["comment", "actor__username"]
     date_hierarchy = "at"
-    fields = ["at", "record_link", "action_display", "from_state", "to_state", "actor", "comment"]
+    fields = [
+        "at",
+        "record_link",
+        "action_display",
+        "from_display",
+        "to_display",
+        "actor",
+        "comment",
+    ]
     readonly_fields = fields
 
     def get_queryset(self, request):
-        """Return the events of the records the user may see."""
+        """Return the events of the records the user may see (evaluations and filings)."""
+        user = request.user
+        visible = {model: policies.visible(user, model) for model in policies.RESULT_MODELS}
+        visible[TargetVersion] = TargetVersion.objects.filter(
+            target__in=policies.visible_targets(user)
+        )
+        for model in (MonitoringReport, SelfEvaluation):
+            visible[model] = policies.visible_filings(user, model)
         scope = Q(pk__in=[])
-        for model in policies.RESULT_MODELS:
+        for model, records in visible.items():
             scope |= Q(
                 content_type=ContentType.objects.get_for_model(model),
-                object_id__in=policies.visible(request.user, model).values("pk"),
+                object_id__in=records.values("pk"),
             )
         return (
             super()
             .get_queryset(request)
             .filter(scope)
             .select_related("actor", "content_type")
-            # A unit evaluation is named by its unit: fetch the units with the records.
+            # Records are named by their unit (and period): fetch them with the records.
             .prefetch_related(
                 GenericPrefetch(
-                    "record", [UnitEvaluation.objects.select_related("unit"), Project.objects.all()]
+                    "record",
+                    [
+                        UnitEvaluation.objects.select_related("unit"),
+                        Project.objects.all(),
+                        TargetVersion.objects.select_related("target__unit"),
+                        MonitoringReport.objects.select_related("target__unit", "period"),
+                        SelfEvaluation.objects.select_related("target__unit"),
+                    ],
                 )
             )
         )
@@ -114,3 +161,11 @@ class WorkflowEventAdmin(admin.ModelAdmin):
     @admin.display(description="操作", ordering="action")
     def action_display(self, event):
         return action_label(event.action)
+
+    @admin.display(description="原状态")
+    def from_display(self, event):
+        return event.state_label(event.from_state) or "—"
+
+    @admin.display(description="新状态")
+    def to_display(self, event):
+        return event.state_label(event.to_state)

@@ -9,8 +9,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from .. import policies
-from ..models import Project, UnitEvaluation
-from ..workflow import AWAITING, RETURNED
+from ..models import MonitoringReport, Project, SelfEvaluation, TargetVersion, UnitEvaluation
+from ..workflow import AWAITING, RETURNED, FilingState, Role
 
 AWAITING_QUEUE, RETURNED_QUEUE, DONE_QUEUE = "awaiting", "returned", "done"
 QUEUE_LABELS = {
@@ -67,4 +67,65 @@ def work_queues(user) -> list[dict]:
             ],
         }
         for name in conditions
+    ]
+
+
+# Filings: what awaits the department (drafts, returns) and the reviewer (submissions).
+# Only the latest version of a target is ever pending, so counting versions by state
+# counts targets.
+FILING_AWAITING = {
+    Role.DEPARTMENT: {AWAITING_QUEUE: FilingState.DRAFT, RETURNED_QUEUE: FilingState.RETURNED},
+    Role.REVIEWER: {AWAITING_QUEUE: FilingState.SUBMITTED},
+}
+
+
+def _filing_sources(user):
+    """Return (label, queryset of filings, changelist URL, state filter parameter)."""
+    return [
+        (
+            "绩效目标",
+            TargetVersion.objects.filter(target__in=policies.visible_targets(user)),
+            reverse("admin:evaluations_performancetarget_changelist"),
+            "working_state",
+        ),
+        (
+            "绩效监控表",
+            policies.visible_filings(user, MonitoringReport),
+            reverse("admin:evaluations_monitoringreport_changelist"),
+            "state__exact",
+        ),
+        (
+            "绩效自评表",
+            policies.visible_filings(user, SelfEvaluation),
+            reverse("admin:evaluations_selfevaluation_changelist"),
+            "state__exact",
+        ),
+    ]
+
+
+def filing_queues(user) -> list[dict]:
+    """Return the user's filing queues with a count and a filtered link per kind of filing.
+
+    One aggregate per kind of filing, whatever the number of filings.
+    """
+    states = FILING_AWAITING.get(policies.workflow_role(user))
+    if not states:
+        return []
+    sources = _filing_sources(user)
+    counts = [
+        queryset.aggregate(
+            **{name: Count("pk", filter=Q(state=state)) for name, state in states.items()}
+        )
+        for _, queryset, _, _ in sources
+    ]
+    return [
+        {
+            "key": name,
+            "label": QUEUE_LABELS[name],
+            "entries": [
+                {"model": label, "count": count[name], "url": f"{url}?{parameter}={state}"}
+                for (label, _, url, parameter), count in zip(sources, counts, strict=True)
+            ],
+        }
+        for name, state in states.items()
     ]

@@ -153,7 +153,12 @@ class ResultsAdmin(TransitionsAdmin, ResultsImportExportAdmin, ReadOnlyHistoryAd
                 for transition in policies.allowed_transitions(request.user, record)
             ],
             "events": [
-                {"event": event, "label": action_label(event.action)}
+                {
+                    "event": event,
+                    "label": action_label(event.action),
+                    "from_label": event.state_label(event.from_state),
+                    "to_label": event.state_label(event.to_state),
+                }
                 for event in record_events(record)
             ],
         }

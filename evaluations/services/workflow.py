@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import policies
-from ..models import FirmRecusal, Project, WorkflowEvent
+from ..models import FirmRecusal, Project, ThirdPartySheet, WorkflowEvent
 from ..workflow import TRANSITIONS, State, Transition
 
 
@@ -23,11 +23,11 @@ class Conflict(WorkflowError):
     """Someone else changed the record since the user loaded it."""
 
 
-def _locked(record):
+def locked_row(record):
     return type(record).objects.select_for_update().get(pk=record.pk)
 
 
-def _check_version(current, version):
+def check_version(current, version):
     if version is not None and current.version != version:
         raise Conflict(
             f"“{current}”已被他人处理（当前状态：{current.get_state_display()}），"
@@ -35,7 +35,7 @@ def _check_version(current, version):
         )
 
 
-def _event(record, *, action, from_state, to_state, user, comment=""):
+def record_event(record, *, action, from_state, to_state, user, comment=""):
     return WorkflowEvent.objects.create(
         content_type=ContentType.objects.get_for_model(record),
         object_id=record.pk,
@@ -75,7 +75,19 @@ def _precondition(transition: Transition, record) -> str:
         return conflict
     if transition.name in ("submit_score", "approve", "release") and record.score is None:
         return "尚无第三方机构评分"
+    if transition.name == "submit_score" and _sheet_unfinished(record):
+        return "第三方评分表尚未完成：每个三级指标都要评分"
     return ""
+
+
+def _sheet_unfinished(record) -> bool:
+    if not isinstance(record, Project):
+        return False
+    return ThirdPartySheet.objects.filter(project=record, total__isnull=True).exists()
+
+
+def _scored_on_sheet(record) -> bool:
+    return isinstance(record, Project) and ThirdPartySheet.objects.filter(project=record).exists()
 
 
 def transition_problem(name: str, record) -> str:
@@ -94,11 +106,11 @@ def evaluation_transition(*, record, name: str, user, comment: str = "", version
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise WorkflowError(f"没有“{name}”这个操作")
-    current = _locked(record)
+    current = locked_row(record)
     # Scope and role first: nothing about a record outside them is told, not even its state.
     if not (policies.acts_as(user, transition.role) and policies.in_scope(user, current)):
         raise PermissionDenied
-    _check_version(current, version)
+    check_version(current, version)
     if current.state not in transition.sources:
         # With the version the user saw, a state that moved on means someone else acted.
         meanwhile = "（已被他人处理）" if version is not None else ""
@@ -124,7 +136,7 @@ def evaluation_transition(*, record, name: str, user, comment: str = "", version
         current.released_at = None
     current._history_user = user
     current.save()
-    _event(
+    record_event(
         current,
         action=transition.name,
         from_state=from_state,
@@ -155,20 +167,23 @@ def evaluation_transition_many(*, records, name: str, user, comment: str = ""):
 
 
 @transaction.atomic
-def evaluation_update(*, record, user, changes: dict, version=None):
+def evaluation_update(*, record, user, changes: dict, version=None, from_sheet=False):
     """Apply field changes to an evaluation on behalf of the party whose turn it is.
 
     Refuse fields the policy does not let the user change in the record's state, and
-    writes prepared on an older version of the record.
+    writes prepared on an older version of the record. A project scored on a third-party
+    sheet takes its score from the sheet (from_sheet), never typed.
     """
-    current = _locked(record)
+    current = locked_row(record)
     if not policies.in_scope(user, current):
         raise PermissionDenied
-    _check_version(current, version)
+    check_version(current, version)
     allowed = policies.editable_fields(user, current)
     refused = sorted(set(changes) - allowed)
     if refused and "*" not in allowed:
         raise PermissionDenied(f"当前状态下不能修改：{'、'.join(refused)}")
+    if "score" in changes and not from_sheet and _scored_on_sheet(current):
+        raise WorkflowError("该项目的第三方评分由评分表计算，请在评分表中修改")
     if "firm" in changes and (problem := firm_conflict(firm=changes["firm"], record=current)):
         raise WorkflowError(problem)
     for name, value in changes.items():
@@ -194,7 +209,7 @@ def imported_records_settle(*, records, user, release: bool):
             type(record).objects.filter(pk=record.pk).update(
                 state=target, version=record.version + 1, released_at=timezone.now()
             )
-        _event(
+        record_event(
             record,
             action="import_release" if release else "import",
             from_state="",

@@ -2,6 +2,8 @@
 
 from django import template
 
+from .. import policies
+from ..admin.queues import filing_queues as user_filing_queues
 from ..admin.queues import work_queues as user_work_queues
 
 register = template.Library()
@@ -11,3 +13,15 @@ register = template.Library()
 def work_queues(context):
     """Return the queues of the logged-in user (evaluations.admin.queues.work_queues)."""
     return user_work_queues(context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def filing_queues(context):
+    """Return the filings awaiting the logged-in user (evaluations.admin.queues)."""
+    return user_filing_queues(context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def imports_tables(context):
+    """Return True if the logged-in user may upload filing tables (policies)."""
+    return policies.can_import_tables(context["request"].user)

@@ -26,13 +26,14 @@ UNIT_FILTERS = {"grade": "中", "kind": "department", "firm": FIRM, "q": "单位
 PROJECT_FILTERS = {"grade": "中", "q": "经开区", "sort": "-total_amount", "page": 2}
 
 # (page, query parameters, budget). The budgets:
-#   overview, summary.json: the region if it has results (1) + year_summary (5);
+#   overview: the region if it has results (1) + year_summary (5) + target coverage (1);
+#   summary.json: the region (1) + year_summary (5);
 #   units: region (1) + firm choices (1) + count (1) + rows with their unit and firm (1);
 #   projects: region (1) + owning-unit kinds (1) + count (1) + projects with Σ lines (1)
 #             + their funding lines (1);
 #   exports: as the page, without the count.
 CASES = [
-    ("", {}, 6),
+    ("", {}, 7),
     ("summary.json", {}, 6),
     ("units/", {}, 4),
     ("units/", {"page": 2}, 4),
@@ -79,8 +80,9 @@ def test_the_query_count_does_not_grow_with_the_rows(client, firm_pk, page, para
 # Detail pages. The budgets:
 #   a unit: its public evaluations with their region, unit and firm (1);
 #   a project: the project with its region, unit, firm and whether the unit has a public
-#              page (1) + its funding lines (1).
-UNIT_BUDGET, PROJECT_BUDGET = 1, 2
+#              page (1) + its funding lines (1) + its public target (1) + its public
+#              third-party sheet (1); with a target and a sheet, see test_project_targets.
+UNIT_BUDGET, PROJECT_BUDGET = 1, 4
 
 
 @pytest.fixture

@@ -14,9 +14,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .classification import UnitKind
-from .grading import Grade, grade_for
-from .workflow import Role, State
+from ..classification import UnitKind
+from ..grading import Grade, grade_for
+from ..workflow import FilingState, Role, State
+
+EVALUATION_MODELS = ("unitevaluation", "project")
 
 SCORE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -326,8 +328,10 @@ class WorkflowEvent(models.Model):
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
     action = models.CharField("操作", max_length=30)
-    from_state = models.CharField("原状态", max_length=20, choices=State.choices, blank=True)
-    to_state = models.CharField("新状态", max_length=20, choices=State.choices)
+    # Evaluations and filings have states of their own (workflow.State, FilingState): the
+    # labels come from state_label(), which knows the record's kind.
+    from_state = models.CharField("原状态", max_length=20, blank=True)
+    to_state = models.CharField("新状态", max_length=20)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -346,4 +350,12 @@ class WorkflowEvent(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
 
     def __str__(self):
-        return f"{self.action}: {self.get_from_state_display()} → {self.get_to_state_display()}"
+        before, after = self.state_label(self.from_state), self.state_label(self.to_state)
+        return f"{self.action}: {before} → {after}"
+
+    def state_label(self, value: str) -> str:
+        """Return a state's label in the record's own workflow (evaluation or filing)."""
+        if not value:
+            return ""
+        states = State if self.content_type.model in EVALUATION_MODELS else FilingState
+        return states(value).label if value in states.values else value

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 
-from . import policies
-from .classification import UnitKind
-from .decimals import stored_amount, stored_score
-from .grading import Grade
-from .models import Firm, FundingLine, Project, Region, UnitEvaluation
+from .. import policies
+from ..classification import UnitKind
+from ..decimals import stored_amount, stored_score
+from ..grading import Grade
+from ..models import Firm, FundingLine, Project, Region, UnitEvaluation
 
 
 def published_years() -> list[tuple[Region, list[int]]]:

@@ -1,0 +1,52 @@
+"""The domain's records, split by concern.
+
+results: regions, units, firms and the two result tables of the 2021 report (unit-overall
+and project evaluations with their funding lines), roles and the workflow's events;
+targets: indicator frameworks and performance targets (绩效目标) with their versions;
+monitoring: dual-monitoring periods and reports (双监控);
+self_evaluations: the self-evaluation table (项目支出绩效自评表);
+third_party: the firm's evaluation sheet and the problems it finds.
+"""
+
+from .monitoring import MonitoringEntry, MonitoringPeriod, MonitoringReport
+from .results import (
+    Firm,
+    FirmRecusal,
+    FundingLine,
+    Graded,
+    Project,
+    Region,
+    Unit,
+    UnitEvaluation,
+    UserRole,
+    WorkflowEvent,
+)
+from .self_evaluations import FundSource, SelfEvaluation, SelfEvaluationEntry
+from .targets import Framework, IndicatorNode, PerformanceTarget, TargetVersion
+from .third_party import Problem, ThirdPartyScore, ThirdPartySheet
+
+__all__ = [
+    "Firm",
+    "FirmRecusal",
+    "Framework",
+    "FundSource",
+    "FundingLine",
+    "Graded",
+    "IndicatorNode",
+    "MonitoringEntry",
+    "MonitoringPeriod",
+    "MonitoringReport",
+    "PerformanceTarget",
+    "Problem",
+    "Project",
+    "Region",
+    "SelfEvaluation",
+    "SelfEvaluationEntry",
+    "TargetVersion",
+    "ThirdPartyScore",
+    "ThirdPartySheet",
+    "Unit",
+    "UnitEvaluation",
+    "UserRole",
+    "WorkflowEvent",
+]
