@@ -10,6 +10,7 @@ assigned to it, the bureau on its region's.
 from django.db.models import Q, QuerySet
 
 from .models import (
+    BudgetDecision,
     Framework,
     FundingLine,
     MonitoringPeriod,
@@ -420,4 +421,83 @@ def public_monitoring_reports() -> QuerySet[MonitoringReport]:
     """Return the monitoring reports anyone may see: approved, of released projects."""
     return MonitoringReport.objects.filter(
         state=FilingState.APPROVED, target__evaluation__state=State.RELEASED
+    )
+
+
+# Rectification, result application and the annual report.
+
+
+def can_report_rectification(user, problem: Problem) -> bool:
+    """Return True if the user may report the problem's rectification: the responsible
+    unit's department, while the problem is open."""
+    return (
+        problem.state == Problem.State.OPEN
+        and acts_as(user, Role.DEPARTMENT)
+        and _holds(user, problem)
+    )
+
+
+def can_verify_rectification(user, problem: Problem) -> bool:
+    """Return True if the user may verify (or send back) a reported rectification."""
+    return (
+        problem.state == Problem.State.REPORTED
+        and acts_as(user, Role.REVIEWER)
+        and _holds(user, problem)
+    )
+
+
+def can_set_deadline(user, problem: Problem) -> bool:
+    """Return True if the user may set the problem's deadline: the bureau, until verified."""
+    return (
+        problem.state != Problem.State.VERIFIED
+        and acts_as(user, Role.REVIEWER)
+        and _holds(user, problem)
+    )
+
+
+def visible_decisions(user) -> QuerySet[BudgetDecision]:
+    """Return the budget decisions the user sees: the bureau its region's, a department
+    those on its units' evaluations."""
+    role = role_of(user)
+    if role is not None and role.role == Role.DEPARTMENT:
+        return BudgetDecision.objects.filter(
+            Q(unit_evaluation__unit__in=role.unit_ids) | Q(project__unit__in=role.unit_ids)
+        )
+    return _scoped(BudgetDecision.objects.all(), user)
+
+
+def can_decide_budget(user, decision: BudgetDecision) -> bool:
+    """Return True if the user may confirm or override a budget decision: the reviewer."""
+    return acts_as(user, Role.REVIEWER) and _holds_region(user, decision.region_id)
+
+
+def can_write_report(user, region) -> bool:
+    """Return True if the user may write the annual report's narrative for the region."""
+    return (acts_as(user, Role.REVIEWER) or acts_as(user, Role.PUBLISHER)) and _holds_region(
+        user, region.pk
+    )
+
+
+def _holds_region(user, region_id) -> bool:
+    if user is not None and user.is_active and user.is_superuser:
+        return True
+    role = role_of(user)
+    return (
+        role is not None
+        and role.role in BUREAU
+        and (not role.region_id or role.region_id == region_id)
+    )
+
+
+def public_decisions() -> QuerySet[BudgetDecision]:
+    """Return the budget decisions anyone may see: confirmed, on released evaluations."""
+    return BudgetDecision.objects.filter(state=BudgetDecision.State.CONFIRMED).filter(
+        Q(unit_evaluation__state=State.RELEASED) | Q(project__state=State.RELEASED)
+    )
+
+
+def public_problems() -> QuerySet[Problem]:
+    """Return the problems anyone may see: those found on released evaluations."""
+    return Problem.objects.filter(
+        Q(project__state=State.RELEASED) | Q(unit_evaluation__state=State.RELEASED)
     )

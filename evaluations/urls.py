@@ -1,33 +1,17 @@
-"""Public results pages: /, /<region>/, /<region>/<year>/ and its tables and figures, and the
-public detail pages of a unit (its history across years) and of a project."""
+"""Public pages: /, /<region>/, /<region>/<year>/ and its tables and figures, the public
+detail pages of a unit (its history across years) and of a project, and the areas built on
+them (report, charts, search and downloads, result application), each listing its own
+urlpatterns. The <region:…> and <year:…> converters are evaluations.converters."""
 
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import views
-
-
-class RegionCodeConverter:
-    regex = "[0-9]{6}"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-class YearConverter:
-    regex = "[0-9]{4}"
-
-    def to_python(self, value):
-        return int(value)
-
-    def to_url(self, value):
-        return str(value)
-
-
-register_converter(RegionCodeConverter, "region")
-register_converter(YearConverter, "year")
+from .views import (
+    application,
+    charts,
+    report,
+    search,
+)
+from .views import results as views
 
 app_name = "evaluations"
 urlpatterns = [
@@ -43,4 +27,8 @@ urlpatterns = [
         views.project_detail,
         name="project",
     ),
+    *report.urlpatterns,
+    *charts.urlpatterns,
+    *search.urlpatterns,
+    *application.urlpatterns,
 ]

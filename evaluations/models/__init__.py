@@ -5,9 +5,12 @@ and project evaluations with their funding lines), roles and the workflow's even
 targets: indicator frameworks and performance targets (绩效目标) with their versions;
 monitoring: dual-monitoring periods and reports (双监控);
 self_evaluations: the self-evaluation table (项目支出绩效自评表);
-third_party: the firm's evaluation sheet and the problems it finds.
+third_party: the firm's evaluation sheet and the problems it finds, with their rectification;
+application: result application rules, next year's budget decisions, the annual report's
+narrative.
 """
 
+from .application import Action, ApplicationRules, BudgetDecision, ReportSection, ReportText
 from .monitoring import MonitoringEntry, MonitoringPeriod, MonitoringReport
 from .results import (
     Firm,
@@ -26,6 +29,11 @@ from .targets import Framework, IndicatorNode, PerformanceTarget, TargetVersion
 from .third_party import Problem, ThirdPartyScore, ThirdPartySheet
 
 __all__ = [
+    "Action",
+    "ApplicationRules",
+    "BudgetDecision",
+    "ReportSection",
+    "ReportText",
     "Firm",
     "FirmRecusal",
     "Framework",

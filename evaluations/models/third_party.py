@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from .results import Project, Region, Unit
+from .results import Project, Region, Unit, UnitEvaluation
 from .targets import POINTS, Framework, IndicatorNode
 
 
@@ -65,11 +65,21 @@ class ThirdPartyScore(models.Model):
 
 
 class Problem(models.Model):
-    """问题: something an evaluation found that the unit must put right."""
+    """问题: something an evaluation found that the unit must put right (整改).
+
+    The unit reports its rectification by the deadline; the bureau verifies it or sends it
+    back. Overdue is not stored: it is an open or reported problem past its deadline
+    (selectors.rectification), so it can never be out of date.
+    """
 
     class Source(models.TextChoices):
         FIRM = "firm", "第三方机构"
         BUREAU = "bureau", "财政局"
+
+    class State(models.TextChoices):
+        OPEN = "open", "待整改"
+        REPORTED = "reported", "已报整改情况"
+        VERIFIED = "verified", "已核实整改"
 
     region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name="区划")
     year = models.PositiveSmallIntegerField("年度")
@@ -82,8 +92,35 @@ class Problem(models.Model):
         related_name="problems",
         verbose_name="重点项目评价",
     )
+    unit_evaluation = models.ForeignKey(
+        UnitEvaluation,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="problems",
+        verbose_name="部门整体绩效评价",
+    )
     source = models.CharField("提出方", max_length=10, choices=Source.choices)
     description = models.TextField("问题描述")
+    deadline = models.DateField("整改期限", null=True, blank=True)
+    state = models.CharField(
+        "整改状态", max_length=10, choices=State.choices, default=State.OPEN, db_index=True
+    )
+    measure = models.TextField("整改措施", blank=True)
+    report = models.TextField("整改情况", blank=True)
+    reported_at = models.DateTimeField("报送时间", null=True, blank=True, editable=False)
+    verification = models.TextField("核实意见", blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="核实人",
+        editable=False,
+    )
+    verified_at = models.DateTimeField("核实时间", null=True, blank=True, editable=False)
+    revision = models.PositiveIntegerField("修订号", default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -98,6 +135,7 @@ class Problem(models.Model):
         verbose_name = "发现的问题"
         verbose_name_plural = "发现的问题"
         ordering = ["region", "-year", "unit__name", "pk"]
+        indexes = [models.Index(fields=["region", "year", "state", "deadline"])]
 
     def __str__(self):
         return self.description[:40]

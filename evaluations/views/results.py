@@ -15,46 +15,24 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
-from . import exports, selectors
-from .decimals import grouped
-from .filters import ProjectResultFilter, UnitResultFilter
-from .models import Region
-from .selectors import public_filings
-from .tables import (
+from .. import exports, selectors
+from ..decimals import grouped
+from ..filters import ProjectResultFilter, UnitResultFilter
+from ..models import Region
+from ..selectors import public_filings
+from ..tables import (
     FundingLineTable,
     ProjectResultTable,
     UnitHistoryTable,
     UnitResultTable,
     grade_badge,
 )
+from .common import NOT_PUBLIC, crumbs, published_region_or_404
 
 PER_PAGE = 25
 EXPORT_PARAM = "_export"
 UNITS_TITLE = "部门整体绩效评价结果"
 PROJECTS_TITLE = "重点项目绩效评价结果"
-# One message for "does not exist" and "not released", so the two cannot be told apart.
-NOT_PUBLIC = "没有找到该公开记录"
-
-
-def _published_region(region_code: str, year: int) -> Region:
-    region = selectors.published_region(code=region_code, year=year)
-    if region is None:
-        raise Http404("该区划在该年度没有公开的评价结果")
-    return region
-
-
-def _crumbs(region=None, year=None, *trail) -> list[tuple[str, str | None]]:
-    """Return the breadcrumb trail 首页 → 区划 → 年度 → …; the last one is the current page.
-
-    trail: the (label, url) steps below the year, or below the region when year is None.
-    """
-    crumbs = [("首页", reverse("evaluations:index"))]
-    if region is not None:
-        crumbs.append((region.name, reverse("evaluations:region", args=[region.code])))
-    if year is not None:
-        crumbs.append((f"{year} 年度", reverse("evaluations:overview", args=[region.code, year])))
-    crumbs.extend(trail)
-    return crumbs[:-1] + [(crumbs[-1][0], None)]
 
 
 @require_safe
@@ -62,7 +40,7 @@ def index(request):
     return render(
         request,
         "evaluations/index.html",
-        {"published": selectors.published_years(), "crumbs": _crumbs()},
+        {"published": selectors.published_years(), "crumbs": crumbs()},
     )
 
 
@@ -75,13 +53,13 @@ def region_detail(request, region_code):
     return render(
         request,
         "evaluations/region.html",
-        {"region": region, "years": years, "crumbs": _crumbs(region)},
+        {"region": region, "years": years, "crumbs": crumbs(region)},
     )
 
 
 @require_safe
 def overview(request, region_code, year):
-    region = _published_region(region_code, year)
+    region = published_region_or_404(region_code, year)
     summary = selectors.year_summary(region=region, year=year)
     total = summary["projects"]["total_funds"]
     coverage = public_filings.public_target_coverage(region=region, year=year)
@@ -97,21 +75,21 @@ def overview(request, region_code, year):
             "coverage": coverage,
             "coverage_exact": grouped(coverage["funds"]) if coverage else "",
             "coverage_rounded": grouped(coverage["funds"], 2) if coverage else "",
-            "crumbs": _crumbs(region, year),
+            "crumbs": crumbs(region, year),
         },
     )
 
 
 @require_safe
 def summary_json(request, region_code, year):
-    region = _published_region(region_code, year)
+    region = published_region_or_404(region_code, year)
     summary = selectors.year_summary(region=region, year=year)
     return HttpResponse(exports.to_json(summary), content_type="application/json")
 
 
 @require_safe
 def unit_results(request, region_code, year):
-    region = _published_region(region_code, year)
+    region = published_region_or_404(region_code, year)
     filterset = UnitResultFilter(
         request.GET,
         queryset=selectors.unit_results(region=region, year=year),
@@ -129,7 +107,7 @@ def unit_results(request, region_code, year):
 
 @require_safe
 def project_results(request, region_code, year):
-    region = _published_region(region_code, year)
+    region = published_region_or_404(region_code, year)
     filterset = ProjectResultFilter(
         request.GET,
         queryset=selectors.project_results(region=region, year=year),
@@ -159,7 +137,7 @@ def unit_detail(request, region_code, unit_id):
             "region": region,
             "unit": unit,
             "table": UnitHistoryTable(history),
-            "crumbs": _crumbs(region, None, (unit.name, None)),
+            "crumbs": crumbs(region, None, (unit.name, None)),
         },
     )
 
@@ -193,7 +171,7 @@ def project_detail(request, region_code, year, number):
             }
             if evaluation
             else {},
-            "crumbs": _crumbs(region, year, (PROJECTS_TITLE, projects_url), (project.name, None)),
+            "crumbs": crumbs(region, year, (PROJECTS_TITLE, projects_url), (project.name, None)),
         },
     )
 
@@ -224,7 +202,7 @@ def _results_page(request, *, region, year, title, filterset, table):
             "filter": filterset,
             "table": table,
             "export_formats": [("csv", "CSV"), ("xlsx", "Excel（XLSX）"), ("json", "JSON")],
-            "crumbs": _crumbs(region, year, (title, None)),
+            "crumbs": crumbs(region, year, (title, None)),
         },
     )
 

@@ -1,0 +1,3 @@
+"""The annual report on spending performance, generated from data: web page and .docx."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Search across units and projects by name, and the download page with its data dictionary."""
+
+urlpatterns: list = []
