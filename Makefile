@@ -42,3 +42,19 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Apache ECharts for the public charts, from the npm registry (never a CDN): the minified
+# build and its licence files into static/vendor/echarts/. After a refresh, record the
+# version and the printed sha256 in static/vendor/echarts/README.md.
+ECHARTS_VERSION ?= 5.6.0
+ECHARTS_DIR := static/vendor/echarts
+.PHONY: vendor-echarts
+vendor-echarts:
+	@tmp=$$(mktemp -d) && \
+	  (cd $$tmp && npm pack --silent echarts@$(ECHARTS_VERSION) >/dev/null && \
+	    tar xzf echarts-$(ECHARTS_VERSION).tgz) && \
+	  cp $$tmp/package/dist/echarts.min.js $$tmp/package/LICENSE $$tmp/package/NOTICE \
+	    $(ECHARTS_DIR)/ && \
+	  cp $$tmp/package/licenses/LICENSE-d3 $(ECHARTS_DIR)/ && \
+	  rm -rf $$tmp && \
+	  echo "echarts $(ECHARTS_VERSION)" && sha256sum $(ECHARTS_DIR)/echarts.min.js

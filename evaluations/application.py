@@ -14,6 +14,7 @@ variant, so each region sets its own in ApplicationRules):
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .decimals import exact
 from .grading import Grade
 from .models.application import Action
 
@@ -49,7 +50,7 @@ def propose(*, grade: str, rules, execution_rate: Decimal | None = None, overdue
     floor = rules.execution_floor
     if execution_rate is not None and execution_rate < floor and LADDER.index(action) < 2:
         action = Action.CUT
-        grounds.append(f"预算执行率 {execution_rate}% 低于 {floor}%：压减预算")
+        grounds.append(f"预算执行率 {exact(execution_rate)}% 低于 {exact(floor)}%：压减预算")
     if overdue and rules.unrectified_steps_down:
         stepped = _step_down(action)
         if stepped != action:

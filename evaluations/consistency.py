@@ -16,6 +16,8 @@ shown to the department and the bureau beside the scores and stored with the tab
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .decimals import percent
+
 RED_FLAG_SHARE = Decimal("0.05")
 YELLOW_FLAG_UNSPENT = Decimal("0.20")
 REASON_BELOW_RATE = Decimal("0.90")
@@ -43,18 +45,18 @@ def execution_checks(
     if rate is None:
         checks.append(Check("yellow", "预算数为0，执行率无法计算，预算执行不计分（第4项）"))
     else:
-        percent = (rate * 100).quantize(Decimal("0.01"))
+        shown = percent(rate)
         if rate < REASON_BELOW_RATE and not reason.strip():
-            checks.append(Check("block", f"预算执行率 {percent}% 低于90%，须说明原因（第7项）"))
+            checks.append(Check("block", f"预算执行率 {shown}% 低于90%，须说明原因（第7项）"))
         if rate < CUT_CANDIDATE_RATE:
             checks.append(
-                Check("yellow", f"预算执行率 {percent}% 低于50%，列为压减预算对象（第8项）")
+                Check("yellow", f"预算执行率 {shown}% 低于50%，列为压减预算对象（第8项）")
             )
     if adjusted_budget is not None:
         if adjusted_budget == 0:
             checks.append(Check("yellow", "调整后预算数为0（第6项）"))
         elif (adjusted_budget - spent) / adjusted_budget > YELLOW_FLAG_UNSPENT:
-            unspent = ((adjusted_budget - spent) * 100 / adjusted_budget).quantize(Decimal("0.01"))
+            unspent = percent((adjusted_budget - spent) / adjusted_budget)
             checks.append(Check("yellow", f"调整后预算有 {unspent}% 未执行，超过20%（第6项）"))
     return checks
 
@@ -75,7 +77,7 @@ def achievement_check(
         return [
             Check(
                 "red",
-                f"指标得分率 {achieved * 100:.2f}% 明显高于预算执行得分率 {spent * 100:.2f}%："
+                f"指标得分率 {percent(achieved)}% 明显高于预算执行得分率 {percent(spent)}%："
                 "资金未用完而目标全部完成，请核实（第5项）",
             )
         ]

@@ -1,7 +1,11 @@
 """URL converters of the public pages: <region:…> a 6-digit code, <year:…> a 4-digit year.
 
-Registered once, when the app is ready (apps.EvaluationsConfig.ready).
+Registered when this module is first imported: every view module imports views.common,
+which imports it, so a route using them is always built after them (even when the admin's
+autodiscovery reaches a view module before the app is ready).
 """
+
+from django.urls import register_converter
 
 
 class RegionCodeConverter:
@@ -22,3 +26,7 @@ class YearConverter:
 
     def to_url(self, value):
         return str(value)
+
+
+register_converter(RegionCodeConverter, "region")
+register_converter(YearConverter, "year")

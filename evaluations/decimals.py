@@ -125,3 +125,13 @@ def grouped(value: Decimal | None, places: int | None = None) -> str:
     sign = "-" if whole.startswith("-") else ""
     whole = f"{int(whole.lstrip('-')):,}"
     return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
+
+
+def percent(value: Decimal) -> Decimal:
+    """Return a share (0.9562…) as a percentage at 2 places, half up (95.62)."""
+    return (value * 100).quantize(Decimal("0.01"), rounding=DISPLAY_ROUNDING)
+
+
+def two_places(value: Decimal) -> Decimal:
+    """Return a figure at 2 places, half up: the one rounding rule of this project."""
+    return value.quantize(Decimal("0.01"), rounding=DISPLAY_ROUNDING)

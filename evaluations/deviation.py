@@ -12,10 +12,10 @@ Rules (../shared/domain.md §7 and §12 check 9):
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .decimals import percent
 from .indicators import Likelihood
 
 HUNDRED = Decimal(100)
-RATE_PLACES = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def execution(*, budget, adjusted_budget, spent, pace: Decimal) -> Execution:
     base = adjusted_budget if adjusted_budget is not None else budget
     if not base:
         return Execution(rate=None, lag=None, budget=base or Decimal(0))
-    rate = (spent * HUNDRED / base).quantize(RATE_PLACES)
+    rate = percent(spent / base)
     return Execution(rate=rate, lag=max(Decimal(0), pace - rate), budget=base)
 
 

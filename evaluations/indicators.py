@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from .decimals import DecimalParseError, to_decimal
+from .decimals import DecimalParseError, percent, to_decimal
 from .scoring import Operator
 
 HUNDRED = Decimal(100)
@@ -166,7 +166,7 @@ def weight_warnings(roots: list[Node]) -> list[str]:
         return []
     share = sum((r.points or Decimal(0) for r in roots if r.name in OUTPUT_AND_BENEFIT), Decimal(0))
     if share * HUNDRED / total < OUTPUT_AND_BENEFIT_MIN:
-        return [f"产出和效益指标合计占 {share * HUNDRED / total:.2f}%，原则上不低于 60%"]
+        return [f"产出和效益指标合计占 {percent(share / total)}%，原则上不低于 60%"]
     return []
 
 
@@ -201,6 +201,15 @@ _OPERATOR_WORDS = (
     ("小于", Operator.LT),
     ("=", Operator.EQ),
     ("等于", Operator.EQ),
+)
+_TRAILING_OPERATORS = (
+    ("及以上", Operator.GE),
+    ("以上", Operator.GE),
+    ("以内", Operator.LE),
+    ("之内", Operator.LE),
+    ("以下", Operator.LE),
+    ("以前", Operator.LE),
+    ("前", Operator.LE),
 )
 _NUMBER = re.compile(r"^-?[0-9][0-9,]*(\.[0-9]+)?|^-?\.[0-9]+")
 
@@ -249,6 +258,12 @@ def parse_value(raw) -> Value | None:
         return Value(text=text, operator=operator)
     number = Decimal(match.group(0).replace(",", ""))
     unit = rest[match.end() :].strip()
+    if not operator:
+        # A limit written after the value: "200万元以内", "5%以下", "12月底前", "90%以上".
+        for word, op in _TRAILING_OPERATORS:
+            if unit.endswith(word):
+                operator, unit = op, unit.removesuffix(word).strip()
+                break
     return Value(text=text, operator=operator, number=number, unit=unit)
 
 

@@ -10,7 +10,10 @@ assigned to it, the bureau on its region's.
 from django.db.models import Q, QuerySet
 
 from .models import (
+    ApplicationRules,
     BudgetDecision,
+    DepartmentAssessment,
+    ExAnteAssessment,
     Framework,
     FundingLine,
     MonitoringPeriod,
@@ -389,12 +392,12 @@ def can_edit_sheet(user, project: Project) -> bool:
     return "score" in editable_fields(user, project) or "*" in editable_fields(user, project)
 
 
-def can_record_problem(user, project: Project) -> bool:
-    """Return True if the user may record a problem found on the project: its firm while
-    scoring, or the bureau's reviewer in scope."""
-    if can_edit_sheet(user, project):
+def can_record_problem(user, record) -> bool:
+    """Return True if the user may record a problem found on an evaluation (a project or a
+    unit's overall spending): its firm while scoring, or the bureau's reviewer in scope."""
+    if can_edit_sheet(user, record):
         return True
-    return acts_as(user, Role.REVIEWER) and in_scope(user, project)
+    return acts_as(user, Role.REVIEWER) and in_scope(user, record)
 
 
 def public_targets() -> QuerySet[PerformanceTarget]:
@@ -466,6 +469,24 @@ def visible_decisions(user) -> QuerySet[BudgetDecision]:
     return _scoped(BudgetDecision.objects.all(), user)
 
 
+def visible_application_rules(user) -> QuerySet[ApplicationRules]:
+    """Return the result application rules the user sees: the defaults and its regions'."""
+    return ApplicationRules.objects.filter(
+        Q(region__isnull=True) | Q(region__in=visible_regions(user))
+    )
+
+
+def can_keep_application_rules(user, rules=None) -> bool:
+    """Return True if the user may keep the rules (any, given None): the reviewer, a
+    region's rules for its own region, the defaults only unbound to one (the template rule)."""
+    return can_keep_framework(user, rules)
+
+
+def can_propose_decisions(user, region) -> bool:
+    """Return True if the user may propose a region's budget decisions: its reviewer."""
+    return acts_as(user, Role.REVIEWER) and _holds_region(user, region.pk)
+
+
 def can_decide_budget(user, decision: BudgetDecision) -> bool:
     """Return True if the user may confirm or override a budget decision: the reviewer."""
     return acts_as(user, Role.REVIEWER) and _holds_region(user, decision.region_id)
@@ -501,3 +522,77 @@ def public_problems() -> QuerySet[Problem]:
     return Problem.objects.filter(
         Q(project__state=State.RELEASED) | Q(unit_evaluation__state=State.RELEASED)
     )
+
+
+# Ex-ante evaluation and the yearly assessment of departments' performance-management work.
+
+
+def visible_ex_ante(user) -> QuerySet[ExAnteAssessment]:
+    """Return the ex-ante assessments the user sees: its department's, the bureau's region's,
+    a firm those it was commissioned for."""
+    queryset = ExAnteAssessment.objects.all()
+    role = role_of(user)
+    if role is not None and role.role == Role.FIRM:
+        return queryset.filter(firm=role.firm_id)
+    return queryset.filter(target__in=visible_targets(user))
+
+
+def can_file_ex_ante(user, target: PerformanceTarget) -> bool:
+    """Return True if the user may file an ex-ante assessment for the project: its department."""
+    return acts_as(user, Role.DEPARTMENT) and target_in_scope(user, target)
+
+
+def can_edit_ex_ante(user, assessment: ExAnteAssessment) -> bool:
+    """Return True if the department may still change or submit its filing (a draft)."""
+    return (
+        assessment.state == ExAnteAssessment.State.DRAFT
+        and acts_as(user, Role.DEPARTMENT)
+        and target_in_scope(user, assessment.target)
+    )
+
+
+def can_commission_ex_ante(user, assessment: ExAnteAssessment) -> bool:
+    """Return True if the user may choose a firm to grade the assessment: the reviewer."""
+    return (
+        assessment.state == ExAnteAssessment.State.SUBMITTED
+        and acts_as(user, Role.REVIEWER)
+        and target_in_scope(user, assessment.target)
+    )
+
+
+def can_grade_ex_ante(user, assessment: ExAnteAssessment) -> bool:
+    """Return True if the user may grade the sub-items: the commissioned firm, or the
+    reviewer when no firm was commissioned, until the bureau concludes."""
+    if assessment.state not in (ExAnteAssessment.State.SUBMITTED, ExAnteAssessment.State.SCORED):
+        return False
+    if assessment.firm_id is not None:
+        role = role_of(user)
+        return role is not None and role.role == Role.FIRM and role.firm_id == assessment.firm_id
+    return acts_as(user, Role.REVIEWER) and target_in_scope(user, assessment.target)
+
+
+def can_conclude_ex_ante(user, assessment: ExAnteAssessment) -> bool:
+    """Return True if the user may conclude a graded assessment: the reviewer."""
+    return (
+        assessment.state == ExAnteAssessment.State.SCORED
+        and acts_as(user, Role.REVIEWER)
+        and target_in_scope(user, assessment.target)
+    )
+
+
+def public_ex_ante() -> QuerySet[ExAnteAssessment]:
+    """Return the ex-ante conclusions anyone may see: those of released key projects."""
+    return ExAnteAssessment.objects.filter(
+        state=ExAnteAssessment.State.CONCLUDED, target__evaluation__state=State.RELEASED
+    )
+
+
+def visible_assessments(user) -> QuerySet[DepartmentAssessment]:
+    """Return the departments' assessments the user sees: the bureau its region's, a
+    department its own units' breakdown."""
+    return _scoped(DepartmentAssessment.objects.all(), user)
+
+
+def can_assess(user, region) -> bool:
+    """Return True if the user may compute, adjust and export the region's assessment."""
+    return acts_as(user, Role.REVIEWER) and _holds_region(user, region.pk)

@@ -37,10 +37,13 @@ class Operator(models.TextChoices):
     EQ = "=", "="
 
 
-def operator_of(written: str) -> str:
-    """Return the operator a target is scored under: as written, or ≥ (正向) when the table
-    writes the value alone ("100%", "20万元"), as county tables do for rates and amounts."""
-    return written or Operator.GE
+def operator_of(written: str, direction: str = "") -> str:
+    """Return the operator a target is scored under: as written; else ≤ for an indicator
+    stated 反向 (lower is better), and ≥ otherwise ("100%", "20万元" written alone, as county
+    tables do for rates and amounts)."""
+    if written:
+        return written
+    return Operator.LE if direction == "negative" else Operator.GE
 
 
 class Tier(models.TextChoices):

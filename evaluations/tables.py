@@ -169,6 +169,17 @@ class UnitHistoryTable(DetailTable):
     firm = tables.Column("评价机构", accessor="firm__name")
     score = tables.Column("得分", attrs=NUMBER)
     grade = tables.Column("等级")
+    change = tables.Column("较上一公开年度", accessor="pk", attrs=NUMBER, orderable=False)
+
+    def render_change(self, record):
+        # views.unit_detail sets each year's previous released year on it.
+        previous = getattr(record, "previous", None)
+        if previous is None or record.score is None or previous.score is None:
+            return "—"
+        change = record.score - previous.score
+        word = "上升" if change > 0 else "下降" if change < 0 else "持平"
+        moved = f"{word} {abs(change)} 分" if change else word
+        return f"{moved}（{previous.year} 年度 {previous.score} 分）"
 
     def render_year(self, value, record):
         # The selector fetched each evaluation's region with it.

@@ -11,7 +11,11 @@ from django.utils.html import format_html
 
 from .. import policies
 from ..models import (
+    BudgetDecision,
+    DepartmentAssessment,
+    ExAnteAssessment,
     MonitoringReport,
+    Problem,
     Project,
     SelfEvaluation,
     TargetVersion,
@@ -98,6 +102,10 @@ class WorkflowEventAdmin(admin.ModelAdmin):
         )
         for model in (MonitoringReport, SelfEvaluation):
             visible[model] = policies.visible_filings(user, model)
+        visible[Problem] = policies.visible_problems(user)
+        visible[BudgetDecision] = policies.visible_decisions(user)
+        visible[ExAnteAssessment] = policies.visible_ex_ante(user)
+        visible[DepartmentAssessment] = policies.visible_assessments(user)
         scope = Q(pk__in=[])
         for model, records in visible.items():
             scope |= Q(
@@ -119,6 +127,10 @@ class WorkflowEventAdmin(admin.ModelAdmin):
                         TargetVersion.objects.select_related("target__unit"),
                         MonitoringReport.objects.select_related("target__unit", "period"),
                         SelfEvaluation.objects.select_related("target__unit"),
+                        Problem.objects.all(),
+                        BudgetDecision.objects.select_related("unit_evaluation__unit", "project"),
+                        ExAnteAssessment.objects.select_related("target__unit"),
+                        DepartmentAssessment.objects.select_related("unit"),
                     ],
                 )
             )

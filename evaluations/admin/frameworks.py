@@ -21,8 +21,15 @@ from ..selectors.targets import framework_tree
 from .trees import tree_html
 
 FIXED_ONCE_USED = ["level", "parent", "points"]
-# What the template's points must add up to, fixed too once it is used.
-FIXED_POINTS = ["execution_points", "execution_in_total"]
+# What the template's points must add up to, and how scores are computed under it: fixed
+# too once it is used, so a table returned for correction is not re-scored under new rules.
+FIXED_POINTS = [
+    "execution_points",
+    "execution_in_total",
+    "denominator",
+    "score_places",
+    "allow_adjustment",
+]
 
 
 def uses(framework: Framework) -> dict[str, int]:

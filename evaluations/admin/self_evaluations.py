@@ -15,14 +15,18 @@ from ..models import FundingLine, SelfEvaluation, SelfEvaluationEntry
 from ..services.self_evaluations import (
     ENTRY_FIELDS,
     FIELDS,
+    self_evaluation_restart,
     self_evaluation_save,
     self_evaluation_start,
     self_evaluation_transition,
 )
 from ..workflow import Role
-from .filing_forms import FilingForm, RefusableForm
+from .filing_forms import FilingForm, RefusableForm, Step
 from .filings import EntryInline, FilingAdmin, entry_changes
 from .trees import indicator_path
+
+# After the target is adjusted, the table moves onto the version in force (§12 #15).
+RESTART = Step("restart", "按调整后的目标重新生成", "草稿（按现行目标版本）")
 
 # The levels of a stored warning (consistency.Check), as the page names them.
 WARNING_LABELS = {"block": "阻止提交", "red": "红色预警", "yellow": "黄色预警"}
@@ -131,7 +135,22 @@ class SelfEvaluationAdmin(FilingAdmin):
             "warnings": labelled(evaluation.warnings),
         }
 
+    def known_steps(self, evaluation):
+        return {**super().known_steps(evaluation), RESTART.name: RESTART}
+
+    def allowed_steps(self, request, evaluation):
+        steps = super().allowed_steps(request, evaluation)
+        superseded = evaluation.version_id != evaluation.target.approved_version_id
+        if superseded and policies.can_edit_filing(request.user, evaluation, evaluation.target):
+            steps.append(RESTART)
+        return steps
+
     def fire(self, request, evaluation, step, cleaned):
+        if step.name == RESTART.name:
+            done = self_evaluation_restart(
+                self_evaluation=evaluation, user=request.user, revision=cleaned["revision"]
+            )
+            return f"“{done}”已改按第{done.version.number}版目标填报，请核对各项完成值"
         done = self_evaluation_transition(
             self_evaluation=evaluation,
             user=request.user,

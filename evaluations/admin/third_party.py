@@ -48,16 +48,18 @@ ScoreRows = forms.formset_factory(ScoreRow, extra=0)
 class SheetForm(RefusableForm):
     """The sheet's summary and a score and finding per 三级 indicator of its framework.
 
-    It remembers the project's version it was rendered with: the service refuses scores
-    prepared on an older one.
+    It remembers the project's version and the sheet's revision it was rendered with: the
+    service refuses scores prepared on older ones (two evaluators at once).
     """
 
     project_version = forms.IntegerField(widget=forms.HiddenInput)
+    sheet_revision = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         sheet = self.instance
         self.fields["project_version"].initial = sheet.project.version
+        self.fields["sheet_revision"].initial = sheet.revision
         given = {row.indicator_id: row for row in sheet.scores.all()}
         self.rows = leaf_paths(framework_tree(sheet.framework))
         self.scores = ScoreRows(
@@ -140,7 +142,7 @@ class ThirdPartySheetAdmin(RefusalsShown):
             return ["project"]
         fields = ["project", "framework", "summary", "total", "grade"]
         if self.has_change_permission(request, obj):
-            fields.append("project_version")
+            fields += ["project_version", "sheet_revision"]
         return fields
 
     def get_readonly_fields(self, request, obj=None):
@@ -182,6 +184,7 @@ class ThirdPartySheetAdmin(RefusalsShown):
                 scores=form.given(),
                 summary=form.cleaned_data["summary"],
                 version=form.cleaned_data["project_version"],
+                revision=form.cleaned_data["sheet_revision"],
             )
             return
         sheet = sheet_save(project=obj.project, user=request.user, scores={})

@@ -16,7 +16,12 @@ from import_export.results import RowResult
 
 from .. import policies
 from ..grading import grade_for
-from ..services.workflow import firm_conflict, imported_records_settle, transition_problem
+from ..services.workflow import (
+    computed_elsewhere,
+    firm_conflict,
+    imported_records_settle,
+    transition_problem,
+)
 from .formats import dataset_sheets
 from .sheet import ROW_NUMBER, Column, SheetError, is_blank, locate_table
 
@@ -124,17 +129,21 @@ class ResultsResource(resources.ModelResource):
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         record, before = self.graded(instance), self.graded(original)
-        changed = {
-            self.policy_names.get(name, name)
+        fields_changed = {
+            name
             for name, field in self.fields.items()
             if name in self.present and field.get_value(instance) != field.get_value(original)
-        } - {None}
+        }
+        changed = {self.policy_names.get(name, name) for name in fields_changed} - {None}
         created = before is None or before.pk is None
         if id(record) in self.touched:
             created = self.touched[id(record)][1]  # a project created by an earlier line
         problem = policies.import_row_problem(
             self.user, record, None if created else before, changed, release=self.release
         )
+        if not problem and not created:
+            line = instance if instance is not record else None
+            problem = computed_elsewhere(record=record, line=line, changed=fields_changed)
         if not problem and (created or "firm" in changed):
             problem = firm_conflict(firm=record.firm, record=record)
         if not problem and created and self.release:

@@ -7,127 +7,339 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Firm',
+            name="Firm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='机构名称')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="机构名称")),
             ],
             options={
-                'verbose_name': '第三方机构',
-                'verbose_name_plural': '第三方机构',
-                'ordering': ['name'],
+                "verbose_name": "第三方机构",
+                "verbose_name_plural": "第三方机构",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=6, unique=True, validators=[django.core.validators.RegexValidator('^\\d{6}$', '区划代码为6位数字')], verbose_name='区划代码')),
-                ('name', models.CharField(max_length=50, verbose_name='区划名称')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=6,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator("^\\d{6}$", "区划代码为6位数字")
+                        ],
+                        verbose_name="区划代码",
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="区划名称")),
             ],
             options={
-                'verbose_name': '财政区划',
-                'verbose_name_plural': '财政区划',
-                'ordering': ['code'],
+                "verbose_name": "财政区划",
+                "verbose_name_plural": "财政区划",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='单位名称')),
-                ('kind', models.CharField(choices=[('department', '部门'), ('township', '乡镇'), ('subdistrict', '街道')], max_length=20, verbose_name='单位类型')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='evaluations.unit', verbose_name='主管部门')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='evaluations.region', verbose_name='区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="单位名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("department", "部门"),
+                            ("township", "乡镇"),
+                            ("subdistrict", "街道"),
+                        ],
+                        max_length=20,
+                        verbose_name="单位类型",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="evaluations.unit",
+                        verbose_name="主管部门",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="evaluations.region",
+                        verbose_name="区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预算单位',
-                'verbose_name_plural': '预算单位',
-                'ordering': ['region', 'name'],
+                "verbose_name": "预算单位",
+                "verbose_name_plural": "预算单位",
+                "ordering": ["region", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.CharField(choices=[('优', '优'), ('良', '良'), ('中', '中'), ('差', '差')], editable=False, max_length=1, verbose_name='等级')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='年度')),
-                ('number', models.PositiveIntegerField(verbose_name='序号')),
-                ('name', models.CharField(max_length=200, verbose_name='项目名称')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='备注')),
-                ('score', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='第三方机构评分')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.region', verbose_name='区划')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='evaluations.unit', verbose_name='主管部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[("优", "优"), ("良", "良"), ("中", "中"), ("差", "差")],
+                        editable=False,
+                        max_length=1,
+                        verbose_name="等级",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="年度",
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="序号")),
+                ("name", models.CharField(max_length=200, verbose_name="项目名称")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="备注")),
+                (
+                    "score",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="第三方机构评分",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evaluations.region",
+                        verbose_name="区划",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="evaluations.unit",
+                        verbose_name="主管部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '重点项目绩效评价',
-                'verbose_name_plural': '重点项目绩效评价',
-                'ordering': ['region', '-year', 'number'],
-                'permissions': [('import_project', '可以导入重点项目绩效评价'), ('export_project', '可以导出重点项目绩效评价')],
+                "verbose_name": "重点项目绩效评价",
+                "verbose_name_plural": "重点项目绩效评价",
+                "ordering": ["region", "-year", "number"],
+                "permissions": [
+                    ("import_project", "可以导入重点项目绩效评价"),
+                    ("export_project", "可以导出重点项目绩效评价"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='UnitEvaluation',
+            name="UnitEvaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='得分')),
-                ('grade', models.CharField(choices=[('优', '优'), ('良', '良'), ('中', '中'), ('差', '差')], editable=False, max_length=1, verbose_name='等级')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='年度')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='备注')),
-                ('firm', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='unit_evaluations', to='evaluations.firm', verbose_name='评价机构')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.region', verbose_name='区划')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evaluations', to='evaluations.unit', verbose_name='被评单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="得分",
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[("优", "优"), ("良", "良"), ("中", "中"), ("差", "差")],
+                        editable=False,
+                        max_length=1,
+                        verbose_name="等级",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="年度",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="备注")),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="unit_evaluations",
+                        to="evaluations.firm",
+                        verbose_name="评价机构",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evaluations.region",
+                        verbose_name="区划",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evaluations",
+                        to="evaluations.unit",
+                        verbose_name="被评单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '部门整体绩效评价',
-                'verbose_name_plural': '部门整体绩效评价',
-                'ordering': ['region', '-year', '-score', 'unit__name'],
-                'permissions': [('import_unitevaluation', '可以导入部门整体绩效评价'), ('export_unitevaluation', '可以导出部门整体绩效评价')],
+                "verbose_name": "部门整体绩效评价",
+                "verbose_name_plural": "部门整体绩效评价",
+                "ordering": ["region", "-year", "-score", "unit__name"],
+                "permissions": [
+                    ("import_unitevaluation", "可以导入部门整体绩效评价"),
+                    ("export_unitevaluation", "可以导出部门整体绩效评价"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FundingLine',
+            name="FundingLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='行次')),
-                ('label', models.CharField(max_length=200, verbose_name='资金明细')),
-                ('amount', models.DecimalField(decimal_places=6, max_digits=18, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='年度项目资金（万元）')),
-                ('self_score', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='自评得分')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='funding_lines', to='evaluations.project', verbose_name='项目')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="行次")),
+                ("label", models.CharField(max_length=200, verbose_name="资金明细")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=6,
+                        max_digits=18,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="年度项目资金（万元）",
+                    ),
+                ),
+                (
+                    "self_score",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="自评得分",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="funding_lines",
+                        to="evaluations.project",
+                        verbose_name="项目",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '资金明细',
-                'verbose_name_plural': '资金明细',
-                'ordering': ['project', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('project', 'position'), name='funding_line_position_unique')],
+                "verbose_name": "资金明细",
+                "verbose_name_plural": "资金明细",
+                "ordering": ["project", "position"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("project", "position"), name="funding_line_position_unique"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('region', 'name'), name='unit_unique_name_in_region'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(
+                fields=("region", "name"), name="unit_unique_name_in_region"
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['region', 'year', 'score'], name='evaluations_region__6a37ba_idx'),
+            model_name="project",
+            index=models.Index(
+                fields=["region", "year", "score"], name="evaluations_region__6a37ba_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.UniqueConstraint(fields=('region', 'year', 'number'), name='project_number_once_per_year'),
+            model_name="project",
+            constraint=models.UniqueConstraint(
+                fields=("region", "year", "number"), name="project_number_once_per_year"
+            ),
         ),
         migrations.AddIndex(
-            model_name='unitevaluation',
-            index=models.Index(fields=['region', 'year', 'score'], name='evaluations_region__8aac73_idx'),
+            model_name="unitevaluation",
+            index=models.Index(
+                fields=["region", "year", "score"], name="evaluations_region__8aac73_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unitevaluation',
-            constraint=models.UniqueConstraint(fields=('region', 'year', 'unit'), name='unit_evaluation_once_per_year'),
+            model_name="unitevaluation",
+            constraint=models.UniqueConstraint(
+                fields=("region", "year", "unit"), name="unit_evaluation_once_per_year"
+            ),
         ),
     ]

@@ -9,206 +9,698 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('evaluations', '0001_initial'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("evaluations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='project',
-            name='firm',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='evaluations.firm', verbose_name='评价机构'),
+            model_name="project",
+            name="firm",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="projects",
+                to="evaluations.firm",
+                verbose_name="评价机构",
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='released_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='公开时间'),
+            model_name="project",
+            name="released_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="公开时间"
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='state',
-            field=models.CharField(choices=[('draft', '草稿'), ('returned_to_unit', '已退回单位'), ('submitted', '自评已提交'), ('assigned', '已委托第三方'), ('returned_to_firm', '已退回第三方'), ('scored', '第三方已评分'), ('approved', '已审核'), ('released', '已公开')], db_index=True, default='draft', max_length=20, verbose_name='状态'),
+            model_name="project",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("draft", "草稿"),
+                    ("returned_to_unit", "已退回单位"),
+                    ("submitted", "自评已提交"),
+                    ("assigned", "已委托第三方"),
+                    ("returned_to_firm", "已退回第三方"),
+                    ("scored", "第三方已评分"),
+                    ("approved", "已审核"),
+                    ("released", "已公开"),
+                ],
+                db_index=True,
+                default="draft",
+                max_length=20,
+                verbose_name="状态",
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='版本'),
+            model_name="project",
+            name="version",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="版本"),
         ),
         migrations.AddField(
-            model_name='unitevaluation',
-            name='released_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='公开时间'),
+            model_name="unitevaluation",
+            name="released_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="公开时间"
+            ),
         ),
         migrations.AddField(
-            model_name='unitevaluation',
-            name='self_score',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='自评得分'),
+            model_name="unitevaluation",
+            name="self_score",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=5,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(Decimal("0")),
+                    django.core.validators.MaxValueValidator(Decimal("100")),
+                ],
+                verbose_name="自评得分",
+            ),
         ),
         migrations.AddField(
-            model_name='unitevaluation',
-            name='state',
-            field=models.CharField(choices=[('draft', '草稿'), ('returned_to_unit', '已退回单位'), ('submitted', '自评已提交'), ('assigned', '已委托第三方'), ('returned_to_firm', '已退回第三方'), ('scored', '第三方已评分'), ('approved', '已审核'), ('released', '已公开')], db_index=True, default='draft', max_length=20, verbose_name='状态'),
+            model_name="unitevaluation",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("draft", "草稿"),
+                    ("returned_to_unit", "已退回单位"),
+                    ("submitted", "自评已提交"),
+                    ("assigned", "已委托第三方"),
+                    ("returned_to_firm", "已退回第三方"),
+                    ("scored", "第三方已评分"),
+                    ("approved", "已审核"),
+                    ("released", "已公开"),
+                ],
+                db_index=True,
+                default="draft",
+                max_length=20,
+                verbose_name="状态",
+            ),
         ),
         migrations.AddField(
-            model_name='unitevaluation',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='版本'),
+            model_name="unitevaluation",
+            name="version",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="版本"),
         ),
         migrations.AlterField(
-            model_name='project',
-            name='grade',
-            field=models.CharField(blank=True, choices=[('优', '优'), ('良', '良'), ('中', '中'), ('差', '差')], editable=False, max_length=1, verbose_name='等级'),
+            model_name="project",
+            name="grade",
+            field=models.CharField(
+                blank=True,
+                choices=[("优", "优"), ("良", "良"), ("中", "中"), ("差", "差")],
+                editable=False,
+                max_length=1,
+                verbose_name="等级",
+            ),
         ),
         migrations.AlterField(
-            model_name='project',
-            name='score',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='第三方机构评分'),
+            model_name="project",
+            name="score",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=5,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(Decimal("0")),
+                    django.core.validators.MaxValueValidator(Decimal("100")),
+                ],
+                verbose_name="第三方机构评分",
+            ),
         ),
         migrations.AlterField(
-            model_name='unitevaluation',
-            name='firm',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='unit_evaluations', to='evaluations.firm', verbose_name='评价机构'),
+            model_name="unitevaluation",
+            name="firm",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="unit_evaluations",
+                to="evaluations.firm",
+                verbose_name="评价机构",
+            ),
         ),
         migrations.AlterField(
-            model_name='unitevaluation',
-            name='grade',
-            field=models.CharField(blank=True, choices=[('优', '优'), ('良', '良'), ('中', '中'), ('差', '差')], editable=False, max_length=1, verbose_name='等级'),
+            model_name="unitevaluation",
+            name="grade",
+            field=models.CharField(
+                blank=True,
+                choices=[("优", "优"), ("良", "良"), ("中", "中"), ("差", "差")],
+                editable=False,
+                max_length=1,
+                verbose_name="等级",
+            ),
         ),
         migrations.AlterField(
-            model_name='unitevaluation',
-            name='score',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='得分'),
+            model_name="unitevaluation",
+            name="score",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=5,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(Decimal("0")),
+                    django.core.validators.MaxValueValidator(Decimal("100")),
+                ],
+                verbose_name="得分",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalFundingLine',
+            name="HistoricalFundingLine",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='行次')),
-                ('label', models.CharField(max_length=200, verbose_name='资金明细')),
-                ('amount', models.DecimalField(decimal_places=6, max_digits=18, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='年度项目资金（万元）')),
-                ('self_score', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='自评得分')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='evaluations.project', verbose_name='项目')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="行次")),
+                ("label", models.CharField(max_length=200, verbose_name="资金明细")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=6,
+                        max_digits=18,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="年度项目资金（万元）",
+                    ),
+                ),
+                (
+                    "self_score",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="自评得分",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="evaluations.project",
+                        verbose_name="项目",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 资金明细',
-                'verbose_name_plural': 'historical 资金明细',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 资金明细",
+                "verbose_name_plural": "historical 资金明细",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalProject',
+            name="HistoricalProject",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('grade', models.CharField(blank=True, choices=[('优', '优'), ('良', '良'), ('中', '中'), ('差', '差')], editable=False, max_length=1, verbose_name='等级')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('returned_to_unit', '已退回单位'), ('submitted', '自评已提交'), ('assigned', '已委托第三方'), ('returned_to_firm', '已退回第三方'), ('scored', '第三方已评分'), ('approved', '已审核'), ('released', '已公开')], db_index=True, default='draft', max_length=20, verbose_name='状态')),
-                ('released_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='公开时间')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='年度')),
-                ('number', models.PositiveIntegerField(verbose_name='序号')),
-                ('name', models.CharField(max_length=200, verbose_name='项目名称')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='备注')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='第三方机构评分')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('firm', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='evaluations.firm', verbose_name='评价机构')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='evaluations.region', verbose_name='区划')),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='evaluations.unit', verbose_name='主管部门')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[("优", "优"), ("良", "良"), ("中", "中"), ("差", "差")],
+                        editable=False,
+                        max_length=1,
+                        verbose_name="等级",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("returned_to_unit", "已退回单位"),
+                            ("submitted", "自评已提交"),
+                            ("assigned", "已委托第三方"),
+                            ("returned_to_firm", "已退回第三方"),
+                            ("scored", "第三方已评分"),
+                            ("approved", "已审核"),
+                            ("released", "已公开"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "released_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="公开时间"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="年度",
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="序号")),
+                ("name", models.CharField(max_length=200, verbose_name="项目名称")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="备注")),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="第三方机构评分",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="evaluations.firm",
+                        verbose_name="评价机构",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="evaluations.region",
+                        verbose_name="区划",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="evaluations.unit",
+                        verbose_name="主管部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 重点项目绩效评价',
-                'verbose_name_plural': 'historical 重点项目绩效评价',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 重点项目绩效评价",
+                "verbose_name_plural": "historical 重点项目绩效评价",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalUnitEvaluation',
+            name="HistoricalUnitEvaluation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='得分')),
-                ('grade', models.CharField(blank=True, choices=[('优', '优'), ('良', '良'), ('中', '中'), ('差', '差')], editable=False, max_length=1, verbose_name='等级')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('returned_to_unit', '已退回单位'), ('submitted', '自评已提交'), ('assigned', '已委托第三方'), ('returned_to_firm', '已退回第三方'), ('scored', '第三方已评分'), ('approved', '已审核'), ('released', '已公开')], db_index=True, default='draft', max_length=20, verbose_name='状态')),
-                ('released_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='公开时间')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='年度')),
-                ('self_score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='自评得分')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='备注')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('firm', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='evaluations.firm', verbose_name='评价机构')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='evaluations.region', verbose_name='区划')),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='evaluations.unit', verbose_name='被评单位')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="得分",
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[("优", "优"), ("良", "良"), ("中", "中"), ("差", "差")],
+                        editable=False,
+                        max_length=1,
+                        verbose_name="等级",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("returned_to_unit", "已退回单位"),
+                            ("submitted", "自评已提交"),
+                            ("assigned", "已委托第三方"),
+                            ("returned_to_firm", "已退回第三方"),
+                            ("scored", "第三方已评分"),
+                            ("approved", "已审核"),
+                            ("released", "已公开"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "released_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="公开时间"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="年度",
+                    ),
+                ),
+                (
+                    "self_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="自评得分",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="备注")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="evaluations.firm",
+                        verbose_name="评价机构",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="evaluations.region",
+                        verbose_name="区划",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="evaluations.unit",
+                        verbose_name="被评单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 部门整体绩效评价',
-                'verbose_name_plural': 'historical 部门整体绩效评价',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 部门整体绩效评价",
+                "verbose_name_plural": "historical 部门整体绩效评价",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='UserRole',
+            name="UserRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('department', '预算单位'), ('firm', '第三方机构'), ('reviewer', '财政局审核人'), ('publisher', '财政局公开人')], max_length=20, verbose_name='角色')),
-                ('firm', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.firm', verbose_name='所属机构')),
-                ('region', models.ForeignKey(blank=True, help_text='财政局用户：只处理该区划的记录；留空则处理全部区划。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.region', verbose_name='所属区划')),
-                ('units', models.ManyToManyField(blank=True, related_name='+', to='evaluations.unit', verbose_name='所属单位')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='perf_role', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("department", "预算单位"),
+                            ("firm", "第三方机构"),
+                            ("reviewer", "财政局审核人"),
+                            ("publisher", "财政局公开人"),
+                        ],
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evaluations.firm",
+                        verbose_name="所属机构",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="财政局用户：只处理该区划的记录；留空则处理全部区划。",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evaluations.region",
+                        verbose_name="所属区划",
+                    ),
+                ),
+                (
+                    "units",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="evaluations.unit", verbose_name="所属单位"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="perf_role",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户角色',
-                'verbose_name_plural': '用户角色',
+                "verbose_name": "用户角色",
+                "verbose_name_plural": "用户角色",
             },
         ),
         migrations.CreateModel(
-            name='FirmRecusal',
+            name="FirmRecusal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=200, verbose_name='回避原因')),
-                ('firm', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recusals', to='evaluations.firm', verbose_name='第三方机构')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recusals', to='evaluations.unit', verbose_name='回避单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=200, verbose_name="回避原因")),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recusals",
+                        to="evaluations.firm",
+                        verbose_name="第三方机构",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recusals",
+                        to="evaluations.unit",
+                        verbose_name="回避单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '利益冲突回避',
-                'verbose_name_plural': '利益冲突回避',
-                'constraints': [models.UniqueConstraint(fields=('firm', 'unit'), name='recusal_once_per_pair')],
+                "verbose_name": "利益冲突回避",
+                "verbose_name_plural": "利益冲突回避",
+                "constraints": [
+                    models.UniqueConstraint(fields=("firm", "unit"), name="recusal_once_per_pair")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WorkflowEvent',
+            name="WorkflowEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('action', models.CharField(max_length=30, verbose_name='操作')),
-                ('from_state', models.CharField(blank=True, choices=[('draft', '草稿'), ('returned_to_unit', '已退回单位'), ('submitted', '自评已提交'), ('assigned', '已委托第三方'), ('returned_to_firm', '已退回第三方'), ('scored', '第三方已评分'), ('approved', '已审核'), ('released', '已公开')], max_length=20, verbose_name='原状态')),
-                ('to_state', models.CharField(choices=[('draft', '草稿'), ('returned_to_unit', '已退回单位'), ('submitted', '自评已提交'), ('assigned', '已委托第三方'), ('returned_to_firm', '已退回第三方'), ('scored', '第三方已评分'), ('approved', '已审核'), ('released', '已公开')], max_length=20, verbose_name='新状态')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('comment', models.TextField(blank=True, verbose_name='意见')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("action", models.CharField(max_length=30, verbose_name="操作")),
+                (
+                    "from_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "草稿"),
+                            ("returned_to_unit", "已退回单位"),
+                            ("submitted", "自评已提交"),
+                            ("assigned", "已委托第三方"),
+                            ("returned_to_firm", "已退回第三方"),
+                            ("scored", "第三方已评分"),
+                            ("approved", "已审核"),
+                            ("released", "已公开"),
+                        ],
+                        max_length=20,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("returned_to_unit", "已退回单位"),
+                            ("submitted", "自评已提交"),
+                            ("assigned", "已委托第三方"),
+                            ("returned_to_firm", "已退回第三方"),
+                            ("scored", "第三方已评分"),
+                            ("approved", "已审核"),
+                            ("released", "已公开"),
+                        ],
+                        max_length=20,
+                        verbose_name="新状态",
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                ("comment", models.TextField(blank=True, verbose_name="意见")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="contenttypes.contenttype"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '流程记录',
-                'verbose_name_plural': '流程记录',
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['content_type', 'object_id', 'at'], name='evaluations_content_046e84_idx')],
+                "verbose_name": "流程记录",
+                "verbose_name_plural": "流程记录",
+                "ordering": ["-at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "object_id", "at"],
+                        name="evaluations_content_046e84_idx",
+                    )
+                ],
             },
         ),
     ]

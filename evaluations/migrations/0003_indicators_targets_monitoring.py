@@ -9,420 +9,1573 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluations', '0002_workflow'),
+        ("evaluations", "0002_workflow"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='workflowevent',
-            name='from_state',
-            field=models.CharField(blank=True, max_length=20, verbose_name='原状态'),
+            model_name="workflowevent",
+            name="from_state",
+            field=models.CharField(blank=True, max_length=20, verbose_name="原状态"),
         ),
         migrations.AlterField(
-            model_name='workflowevent',
-            name='to_state',
-            field=models.CharField(max_length=20, verbose_name='新状态'),
+            model_name="workflowevent",
+            name="to_state",
+            field=models.CharField(max_length=20, verbose_name="新状态"),
         ),
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('self_evaluation', '绩效目标及自评'), ('third_party', '第三方评价')], max_length=20, verbose_name='用途')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('year', models.PositiveSmallIntegerField(blank=True, help_text='留空为各年通用', null=True, validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='年度')),
-                ('execution_points', models.DecimalField(decimal_places=2, default=Decimal('10'), max_digits=5, validators=[django.core.validators.MinValueValidator(0)], verbose_name='预算执行分值')),
-                ('denominator', models.CharField(choices=[('full_year', '全年预算数'), ('adjusted', '调整后预算数')], default='full_year', max_length=20, verbose_name='执行率分母')),
-                ('score_places', models.PositiveSmallIntegerField(choices=[(0, '取整'), (1, '1位'), (2, '2位')], default=2, help_text='四舍五入', verbose_name='得分保留小数位')),
-                ('execution_in_total', models.BooleanField(default=True, help_text='不勾选：总分只计指标得分（指标合计100分），预算执行得分单列', verbose_name='总分含预算执行得分')),
-                ('allow_adjustment', models.BooleanField(default=False, help_text='特殊情况下，目标可调整一级指标分值', verbose_name='允许调整一级指标分值')),
-                ('region', models.ForeignKey(blank=True, help_text='留空为所有区划的默认模板', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='evaluations.region', verbose_name='区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("self_evaluation", "绩效目标及自评"),
+                            ("third_party", "第三方评价"),
+                        ],
+                        max_length=20,
+                        verbose_name="用途",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="留空为各年通用",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="年度",
+                    ),
+                ),
+                (
+                    "execution_points",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("10"),
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="预算执行分值",
+                    ),
+                ),
+                (
+                    "denominator",
+                    models.CharField(
+                        choices=[("full_year", "全年预算数"), ("adjusted", "调整后预算数")],
+                        default="full_year",
+                        max_length=20,
+                        verbose_name="执行率分母",
+                    ),
+                ),
+                (
+                    "score_places",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "取整"), (1, "1位"), (2, "2位")],
+                        default=2,
+                        help_text="四舍五入",
+                        verbose_name="得分保留小数位",
+                    ),
+                ),
+                (
+                    "execution_in_total",
+                    models.BooleanField(
+                        default=True,
+                        help_text="不勾选：总分只计指标得分（指标合计100分），预算执行得分单列",
+                        verbose_name="总分含预算执行得分",
+                    ),
+                ),
+                (
+                    "allow_adjustment",
+                    models.BooleanField(
+                        default=False,
+                        help_text="特殊情况下，目标可调整一级指标分值",
+                        verbose_name="允许调整一级指标分值",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="留空为所有区划的默认模板",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="evaluations.region",
+                        verbose_name="区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指标体系模板',
-                'verbose_name_plural': '指标体系模板',
-                'ordering': ['purpose', 'region', '-year'],
+                "verbose_name": "指标体系模板",
+                "verbose_name_plural": "指标体系模板",
+                "ordering": ["purpose", "region", "-year"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorNode',
+            name="IndicatorNode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '一级'), (2, '二级'), (3, '三级')], verbose_name='级次')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('name', models.CharField(max_length=200, verbose_name='指标名称')),
-                ('points', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='分值')),
-                ('operator', models.CharField(blank=True, choices=[('≥', '≥'), ('>', '>'), ('≤', '≤'), ('<', '<'), ('=', '=')], max_length=1, verbose_name='计算符号')),
-                ('target_value', models.CharField(blank=True, max_length=100, verbose_name='指标值')),
-                ('target_number', models.DecimalField(blank=True, decimal_places=6, editable=False, max_digits=24, null=True, verbose_name='指标值（数值）')),
-                ('unit_of_measure', models.CharField(blank=True, max_length=20, verbose_name='计量单位')),
-                ('quantitative', models.BooleanField(default=True, verbose_name='定量指标')),
-                ('direction', models.CharField(blank=True, choices=[('positive', '正向'), ('negative', '反向')], max_length=10, verbose_name='指标方向')),
-                ('scoring_rule', models.TextField(blank=True, verbose_name='评（扣）分标准')),
-                ('explanation', models.TextField(blank=True, verbose_name='指标解释')),
-                ('core', models.BooleanField(default=False, verbose_name='核心指标')),
-                ('common', models.BooleanField(default=False, verbose_name='共性指标')),
-                ('framework', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='nodes', to='evaluations.framework', verbose_name='指标体系模板')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='evaluations.indicatornode', verbose_name='上级指标')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "一级"), (2, "二级"), (3, "三级")], verbose_name="级次"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                ("name", models.CharField(max_length=200, verbose_name="指标名称")),
+                (
+                    "points",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="分值",
+                    ),
+                ),
+                (
+                    "operator",
+                    models.CharField(
+                        blank=True,
+                        choices=[("≥", "≥"), (">", ">"), ("≤", "≤"), ("<", "<"), ("=", "=")],
+                        max_length=1,
+                        verbose_name="计算符号",
+                    ),
+                ),
+                (
+                    "target_value",
+                    models.CharField(blank=True, max_length=100, verbose_name="指标值"),
+                ),
+                (
+                    "target_number",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        editable=False,
+                        max_digits=24,
+                        null=True,
+                        verbose_name="指标值（数值）",
+                    ),
+                ),
+                (
+                    "unit_of_measure",
+                    models.CharField(blank=True, max_length=20, verbose_name="计量单位"),
+                ),
+                ("quantitative", models.BooleanField(default=True, verbose_name="定量指标")),
+                (
+                    "direction",
+                    models.CharField(
+                        blank=True,
+                        choices=[("positive", "正向"), ("negative", "反向")],
+                        max_length=10,
+                        verbose_name="指标方向",
+                    ),
+                ),
+                ("scoring_rule", models.TextField(blank=True, verbose_name="评（扣）分标准")),
+                ("explanation", models.TextField(blank=True, verbose_name="指标解释")),
+                ("core", models.BooleanField(default=False, verbose_name="核心指标")),
+                ("common", models.BooleanField(default=False, verbose_name="共性指标")),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nodes",
+                        to="evaluations.framework",
+                        verbose_name="指标体系模板",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="evaluations.indicatornode",
+                        verbose_name="上级指标",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '绩效指标',
-                'verbose_name_plural': '绩效指标',
-                'ordering': ['level', 'position', 'pk'],
+                "verbose_name": "绩效指标",
+                "verbose_name_plural": "绩效指标",
+                "ordering": ["level", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='MonitoringPeriod',
+            name="MonitoringPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='年度')),
-                ('end_month', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='截至月份')),
-                ('due_date', models.DateField(verbose_name='报送截止日期')),
-                ('expected_rate', models.DecimalField(blank=True, decimal_places=2, help_text='留空按时间进度计算：截至月份 ÷ 12', max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='序时进度（%）')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.region', verbose_name='区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="年度",
+                    ),
+                ),
+                (
+                    "end_month",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(12),
+                        ],
+                        verbose_name="截至月份",
+                    ),
+                ),
+                ("due_date", models.DateField(verbose_name="报送截止日期")),
+                (
+                    "expected_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="留空按时间进度计算：截至月份 ÷ 12",
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="序时进度（%）",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evaluations.region",
+                        verbose_name="区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '监控期',
-                'verbose_name_plural': '监控期',
-                'ordering': ['region', '-year', '-end_month'],
+                "verbose_name": "监控期",
+                "verbose_name_plural": "监控期",
+                "ordering": ["region", "-year", "-end_month"],
             },
         ),
         migrations.CreateModel(
-            name='MonitoringReport',
+            name="MonitoringReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交待审核'), ('returned', '已退回修改'), ('approved', '已审核通过'), ('rejected', '不予安排'), ('superseded', '已被调整')], default='draft', max_length=12, verbose_name='状态')),
-                ('budget', models.DecimalField(decimal_places=6, max_digits=18, validators=[django.core.validators.MinValueValidator(0)], verbose_name='年初预算数（万元）')),
-                ('adjusted_budget', models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='调整后预算数（万元）')),
-                ('spent', models.DecimalField(decimal_places=6, max_digits=18, validators=[django.core.validators.MinValueValidator(0)], verbose_name='累计执行数（万元）')),
-                ('expected_spent', models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='全年预计执行数（万元）')),
-                ('cause', models.TextField(blank=True, verbose_name='偏差原因分析')),
-                ('measure', models.TextField(blank=True, verbose_name='改进措施')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='提交时间')),
-                ('revision', models.PositiveIntegerField(default=1, editable=False, verbose_name='修订号')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='evaluations.monitoringperiod', verbose_name='监控期')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交待审核"),
+                            ("returned", "已退回修改"),
+                            ("approved", "已审核通过"),
+                            ("rejected", "不予安排"),
+                            ("superseded", "已被调整"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "budget",
+                    models.DecimalField(
+                        decimal_places=6,
+                        max_digits=18,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="年初预算数（万元）",
+                    ),
+                ),
+                (
+                    "adjusted_budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="调整后预算数（万元）",
+                    ),
+                ),
+                (
+                    "spent",
+                    models.DecimalField(
+                        decimal_places=6,
+                        max_digits=18,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="累计执行数（万元）",
+                    ),
+                ),
+                (
+                    "expected_spent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="全年预计执行数（万元）",
+                    ),
+                ),
+                ("cause", models.TextField(blank=True, verbose_name="偏差原因分析")),
+                ("measure", models.TextField(blank=True, verbose_name="改进措施")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="提交时间"
+                    ),
+                ),
+                (
+                    "revision",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="修订号"),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="evaluations.monitoringperiod",
+                        verbose_name="监控期",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '绩效监控表',
-                'verbose_name_plural': '绩效监控表',
-                'ordering': ['period', 'target'],
+                "verbose_name": "绩效监控表",
+                "verbose_name_plural": "绩效监控表",
+                "ordering": ["period", "target"],
             },
         ),
         migrations.CreateModel(
-            name='MonitoringEntry',
+            name="MonitoringEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('progress', models.CharField(blank=True, max_length=100, verbose_name='当前完成值')),
-                ('expected', models.CharField(blank=True, max_length=100, verbose_name='全年预计完成值')),
-                ('likelihood', models.CharField(blank=True, choices=[('certain', '确定能'), ('possible', '有可能'), ('impossible', '不可能')], max_length=12, verbose_name='完成目标可能性')),
-                ('cause', models.TextField(blank=True, verbose_name='偏差原因分析')),
-                ('measure', models.TextField(blank=True, verbose_name='改进措施')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.indicatornode', verbose_name='绩效指标')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='evaluations.monitoringreport', verbose_name='监控表')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "progress",
+                    models.CharField(blank=True, max_length=100, verbose_name="当前完成值"),
+                ),
+                (
+                    "expected",
+                    models.CharField(blank=True, max_length=100, verbose_name="全年预计完成值"),
+                ),
+                (
+                    "likelihood",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("certain", "确定能"),
+                            ("possible", "有可能"),
+                            ("impossible", "不可能"),
+                        ],
+                        max_length=12,
+                        verbose_name="完成目标可能性",
+                    ),
+                ),
+                ("cause", models.TextField(blank=True, verbose_name="偏差原因分析")),
+                ("measure", models.TextField(blank=True, verbose_name="改进措施")),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evaluations.indicatornode",
+                        verbose_name="绩效指标",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="evaluations.monitoringreport",
+                        verbose_name="监控表",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指标监控情况',
-                'verbose_name_plural': '指标监控情况',
-                'ordering': ['report', 'indicator__position'],
+                "verbose_name": "指标监控情况",
+                "verbose_name_plural": "指标监控情况",
+                "ordering": ["report", "indicator__position"],
             },
         ),
         migrations.CreateModel(
-            name='PerformanceTarget',
+            name="PerformanceTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='年度')),
-                ('scope', models.CharField(choices=[('unit', '部门整体'), ('project', '项目')], max_length=10, verbose_name='目标类型')),
-                ('project_code', models.CharField(blank=True, max_length=30, verbose_name='项目代码')),
-                ('project_name', models.CharField(blank=True, max_length=200, verbose_name='项目名称')),
-                ('implementing_unit', models.CharField(blank=True, max_length=100, verbose_name='实施单位')),
-                ('attribute', models.CharField(blank=True, choices=[('new', '新增'), ('continuing', '延续')], max_length=12, verbose_name='项目属性')),
-                ('evaluation', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='target', to='evaluations.project', verbose_name='重点项目评价')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.region', verbose_name='区划')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='targets', to='evaluations.unit', verbose_name='主管部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="年度",
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("unit", "部门整体"), ("project", "项目")],
+                        max_length=10,
+                        verbose_name="目标类型",
+                    ),
+                ),
+                (
+                    "project_code",
+                    models.CharField(blank=True, max_length=30, verbose_name="项目代码"),
+                ),
+                (
+                    "project_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="项目名称"),
+                ),
+                (
+                    "implementing_unit",
+                    models.CharField(blank=True, max_length=100, verbose_name="实施单位"),
+                ),
+                (
+                    "attribute",
+                    models.CharField(
+                        blank=True,
+                        choices=[("new", "新增"), ("continuing", "延续")],
+                        max_length=12,
+                        verbose_name="项目属性",
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="target",
+                        to="evaluations.project",
+                        verbose_name="重点项目评价",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evaluations.region",
+                        verbose_name="区划",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="targets",
+                        to="evaluations.unit",
+                        verbose_name="主管部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '绩效目标',
-                'verbose_name_plural': '绩效目标',
-                'ordering': ['region', '-year', 'unit__name', 'scope', 'project_name'],
+                "verbose_name": "绩效目标",
+                "verbose_name_plural": "绩效目标",
+                "ordering": ["region", "-year", "unit__name", "scope", "project_name"],
             },
         ),
         migrations.AddField(
-            model_name='monitoringreport',
-            name='target',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='monitoring_reports', to='evaluations.performancetarget', verbose_name='绩效目标'),
+            model_name="monitoringreport",
+            name="target",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="monitoring_reports",
+                to="evaluations.performancetarget",
+                verbose_name="绩效目标",
+            ),
         ),
         migrations.CreateModel(
-            name='Problem',
+            name="Problem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('source', models.CharField(choices=[('firm', '第三方机构'), ('bureau', '财政局')], max_length=10, verbose_name='提出方')),
-                ('description', models.TextField(verbose_name='问题描述')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='记录时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='记录人')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='problems', to='evaluations.project', verbose_name='重点项目评价')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.region', verbose_name='区划')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='problems', to='evaluations.unit', verbose_name='责任单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("firm", "第三方机构"), ("bureau", "财政局")],
+                        max_length=10,
+                        verbose_name="提出方",
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="问题描述")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="记录时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="记录人",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="problems",
+                        to="evaluations.project",
+                        verbose_name="重点项目评价",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evaluations.region",
+                        verbose_name="区划",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="problems",
+                        to="evaluations.unit",
+                        verbose_name="责任单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '发现的问题',
-                'verbose_name_plural': '发现的问题',
-                'ordering': ['region', '-year', 'unit__name', 'pk'],
+                "verbose_name": "发现的问题",
+                "verbose_name_plural": "发现的问题",
+                "ordering": ["region", "-year", "unit__name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SelfEvaluation',
+            name="SelfEvaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交待审核'), ('returned', '已退回修改'), ('approved', '已审核通过'), ('rejected', '不予安排'), ('superseded', '已被调整')], default='draft', max_length=12, verbose_name='状态')),
-                ('initial_budget', models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='年初预算数（万元）')),
-                ('full_year_budget', models.DecimalField(decimal_places=6, max_digits=18, validators=[django.core.validators.MinValueValidator(0)], verbose_name='全年预算数（万元）')),
-                ('adjusted_budget', models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='调整后预算数（万元）')),
-                ('spent', models.DecimalField(decimal_places=6, max_digits=18, validators=[django.core.validators.MinValueValidator(0)], verbose_name='全年执行数（万元）')),
-                ('execution_entered', models.DecimalField(blank=True, decimal_places=2, help_text='留空按公式计算；只能低于公式结果，并说明理由', max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='预算执行得分（自填）')),
-                ('execution_reason', models.TextField(blank=True, verbose_name='执行率偏低或扣分原因')),
-                ('goal_actual', models.TextField(blank=True, verbose_name='年度总体目标实际完成情况')),
-                ('conclusion', models.TextField(blank=True, verbose_name='评价结论')),
-                ('problems', models.TextField(blank=True, verbose_name='存在问题')),
-                ('measures', models.TextField(blank=True, verbose_name='改进措施')),
-                ('execution_rate', models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=12, null=True, verbose_name='预算执行率（%）')),
-                ('execution_score', models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=5, null=True, verbose_name='预算执行得分')),
-                ('total', models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='自评总分')),
-                ('grade', models.CharField(blank=True, choices=[('优', '优'), ('良', '良'), ('中', '中'), ('差', '差')], editable=False, max_length=1, verbose_name='等级')),
-                ('warnings', models.JSONField(blank=True, default=list, editable=False, verbose_name='一致性提示')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='提交时间')),
-                ('revision', models.PositiveIntegerField(default=1, editable=False, verbose_name='修订号')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.framework', verbose_name='计分规则')),
-                ('funding_line', models.OneToOneField(blank=True, help_text='重点项目的资金明细：其自评得分取自本表', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='self_evaluation', to='evaluations.fundingline', verbose_name='对应资金明细')),
-                ('target', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='self_evaluation', to='evaluations.performancetarget', verbose_name='绩效目标')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交待审核"),
+                            ("returned", "已退回修改"),
+                            ("approved", "已审核通过"),
+                            ("rejected", "不予安排"),
+                            ("superseded", "已被调整"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "initial_budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="年初预算数（万元）",
+                    ),
+                ),
+                (
+                    "full_year_budget",
+                    models.DecimalField(
+                        decimal_places=6,
+                        max_digits=18,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="全年预算数（万元）",
+                    ),
+                ),
+                (
+                    "adjusted_budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="调整后预算数（万元）",
+                    ),
+                ),
+                (
+                    "spent",
+                    models.DecimalField(
+                        decimal_places=6,
+                        max_digits=18,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="全年执行数（万元）",
+                    ),
+                ),
+                (
+                    "execution_entered",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="留空按公式计算；只能低于公式结果，并说明理由",
+                        max_digits=5,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="预算执行得分（自填）",
+                    ),
+                ),
+                (
+                    "execution_reason",
+                    models.TextField(blank=True, verbose_name="执行率偏低或扣分原因"),
+                ),
+                (
+                    "goal_actual",
+                    models.TextField(blank=True, verbose_name="年度总体目标实际完成情况"),
+                ),
+                ("conclusion", models.TextField(blank=True, verbose_name="评价结论")),
+                ("problems", models.TextField(blank=True, verbose_name="存在问题")),
+                ("measures", models.TextField(blank=True, verbose_name="改进措施")),
+                (
+                    "execution_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        editable=False,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="预算执行率（%）",
+                    ),
+                ),
+                (
+                    "execution_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        editable=False,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="预算执行得分",
+                    ),
+                ),
+                (
+                    "total",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        editable=False,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="自评总分",
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[("优", "优"), ("良", "良"), ("中", "中"), ("差", "差")],
+                        editable=False,
+                        max_length=1,
+                        verbose_name="等级",
+                    ),
+                ),
+                (
+                    "warnings",
+                    models.JSONField(
+                        blank=True, default=list, editable=False, verbose_name="一致性提示"
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="提交时间"
+                    ),
+                ),
+                (
+                    "revision",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="修订号"),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evaluations.framework",
+                        verbose_name="计分规则",
+                    ),
+                ),
+                (
+                    "funding_line",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="重点项目的资金明细：其自评得分取自本表",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="self_evaluation",
+                        to="evaluations.fundingline",
+                        verbose_name="对应资金明细",
+                    ),
+                ),
+                (
+                    "target",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="self_evaluation",
+                        to="evaluations.performancetarget",
+                        verbose_name="绩效目标",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '绩效自评表',
-                'verbose_name_plural': '绩效自评表',
-                'ordering': ['target'],
+                "verbose_name": "绩效自评表",
+                "verbose_name_plural": "绩效自评表",
+                "ordering": ["target"],
             },
         ),
         migrations.CreateModel(
-            name='FundSource',
+            name="FundSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='行次')),
-                ('label', models.CharField(max_length=50, verbose_name='资金来源')),
-                ('initial_budget', models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='年初预算数')),
-                ('full_year_budget', models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='全年预算数')),
-                ('adjusted_budget', models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='调整后预算数')),
-                ('spent', models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='执行数')),
-                ('monitoring_report', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='fund_sources', to='evaluations.monitoringreport', verbose_name='监控表')),
-                ('self_evaluation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='fund_sources', to='evaluations.selfevaluation', verbose_name='自评表')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="行次")),
+                ("label", models.CharField(max_length=50, verbose_name="资金来源")),
+                (
+                    "initial_budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="年初预算数",
+                    ),
+                ),
+                (
+                    "full_year_budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="全年预算数",
+                    ),
+                ),
+                (
+                    "adjusted_budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="调整后预算数",
+                    ),
+                ),
+                (
+                    "spent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="执行数",
+                    ),
+                ),
+                (
+                    "monitoring_report",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fund_sources",
+                        to="evaluations.monitoringreport",
+                        verbose_name="监控表",
+                    ),
+                ),
+                (
+                    "self_evaluation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fund_sources",
+                        to="evaluations.selfevaluation",
+                        verbose_name="自评表",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '资金来源',
-                'verbose_name_plural': '资金来源',
-                'ordering': ['position'],
+                "verbose_name": "资金来源",
+                "verbose_name_plural": "资金来源",
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='SelfEvaluationEntry',
+            name="SelfEvaluationEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('applicable', models.BooleanField(default=True, verbose_name='适用')),
-                ('actual_value', models.CharField(blank=True, max_length=100, verbose_name='实际完成值')),
-                ('actual_number', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='实际完成值（数值）')),
-                ('tier', models.CharField(blank=True, choices=[('met', '达成预期指标'), ('partly', '部分达成预期指标并具有一定效果'), ('missed', '未达成预期指标且效果较差')], max_length=10, verbose_name='定性评价档次')),
-                ('entered_score', models.DecimalField(blank=True, decimal_places=2, help_text='留空按公式计算；只能低于公式结果，并说明理由', max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='得分（自填）')),
-                ('reason', models.TextField(blank=True, verbose_name='偏差原因分析及改进措施')),
-                ('ceiling', models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=5, null=True, verbose_name='公式得分')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=5, null=True, verbose_name='得分')),
-                ('missed', models.BooleanField(default=False, editable=False, verbose_name='未达成')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.indicatornode', verbose_name='绩效指标')),
-                ('self_evaluation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='evaluations.selfevaluation', verbose_name='自评表')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("applicable", models.BooleanField(default=True, verbose_name="适用")),
+                (
+                    "actual_value",
+                    models.CharField(blank=True, max_length=100, verbose_name="实际完成值"),
+                ),
+                (
+                    "actual_number",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=24,
+                        null=True,
+                        verbose_name="实际完成值（数值）",
+                    ),
+                ),
+                (
+                    "tier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("met", "达成预期指标"),
+                            ("partly", "部分达成预期指标并具有一定效果"),
+                            ("missed", "未达成预期指标且效果较差"),
+                        ],
+                        max_length=10,
+                        verbose_name="定性评价档次",
+                    ),
+                ),
+                (
+                    "entered_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="留空按公式计算；只能低于公式结果，并说明理由",
+                        max_digits=5,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="得分（自填）",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="偏差原因分析及改进措施")),
+                (
+                    "ceiling",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        editable=False,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="公式得分",
+                    ),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        editable=False,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="得分",
+                    ),
+                ),
+                (
+                    "missed",
+                    models.BooleanField(default=False, editable=False, verbose_name="未达成"),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evaluations.indicatornode",
+                        verbose_name="绩效指标",
+                    ),
+                ),
+                (
+                    "self_evaluation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="evaluations.selfevaluation",
+                        verbose_name="自评表",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '自评指标',
-                'verbose_name_plural': '自评指标',
-                'ordering': ['self_evaluation', 'indicator__parent__parent__position', 'indicator__parent__position', 'indicator__position'],
+                "verbose_name": "自评指标",
+                "verbose_name_plural": "自评指标",
+                "ordering": [
+                    "self_evaluation",
+                    "indicator__parent__parent__position",
+                    "indicator__parent__position",
+                    "indicator__position",
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TargetVersion',
+            name="TargetVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='版本号')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交待审核'), ('returned', '已退回修改'), ('approved', '已审核通过'), ('rejected', '不予安排'), ('superseded', '已被调整')], default='draft', max_length=12, verbose_name='状态')),
-                ('overall_goal', models.TextField(blank=True, verbose_name='年度总体目标')),
-                ('long_term_goal', models.TextField(blank=True, verbose_name='中长期目标')),
-                ('funds_total', models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='年度资金总额（万元）')),
-                ('funds_fiscal', models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='其中：财政拨款（万元）')),
-                ('funds_other', models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='其他资金（万元）')),
-                ('reason', models.TextField(blank=True, verbose_name='调整原因')),
-                ('review_grade', models.CharField(blank=True, choices=[('优', '优'), ('良', '良'), ('中', '中'), ('差', '差')], max_length=1, verbose_name='审核等级')),
-                ('review_comment', models.TextField(blank=True, verbose_name='审核意见')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='填报时间')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='提交时间')),
-                ('approved_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='批复时间')),
-                ('revision', models.PositiveIntegerField(default=1, editable=False, verbose_name='修订号')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='填报人')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.framework', verbose_name='指标体系模板')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='evaluations.performancetarget', verbose_name='绩效目标')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="版本号")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交待审核"),
+                            ("returned", "已退回修改"),
+                            ("approved", "已审核通过"),
+                            ("rejected", "不予安排"),
+                            ("superseded", "已被调整"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("overall_goal", models.TextField(blank=True, verbose_name="年度总体目标")),
+                ("long_term_goal", models.TextField(blank=True, verbose_name="中长期目标")),
+                (
+                    "funds_total",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="年度资金总额（万元）",
+                    ),
+                ),
+                (
+                    "funds_fiscal",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="其中：财政拨款（万元）",
+                    ),
+                ),
+                (
+                    "funds_other",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="其他资金（万元）",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="调整原因")),
+                (
+                    "review_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[("优", "优"), ("良", "良"), ("中", "中"), ("差", "差")],
+                        max_length=1,
+                        verbose_name="审核等级",
+                    ),
+                ),
+                ("review_comment", models.TextField(blank=True, verbose_name="审核意见")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="填报时间")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="提交时间"
+                    ),
+                ),
+                (
+                    "approved_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="批复时间"
+                    ),
+                ),
+                (
+                    "revision",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="修订号"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="填报人",
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evaluations.framework",
+                        verbose_name="指标体系模板",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="evaluations.performancetarget",
+                        verbose_name="绩效目标",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '绩效目标版本',
-                'verbose_name_plural': '绩效目标版本',
-                'ordering': ['target', '-number'],
+                "verbose_name": "绩效目标版本",
+                "verbose_name_plural": "绩效目标版本",
+                "ordering": ["target", "-number"],
             },
         ),
         migrations.AddField(
-            model_name='selfevaluation',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.targetversion', verbose_name='自评的目标版本'),
+            model_name="selfevaluation",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="evaluations.targetversion",
+                verbose_name="自评的目标版本",
+            ),
         ),
         migrations.AddField(
-            model_name='performancetarget',
-            name='approved_version',
-            field=models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='evaluations.targetversion', verbose_name='执行中的版本'),
+            model_name="performancetarget",
+            name="approved_version",
+            field=models.OneToOneField(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="evaluations.targetversion",
+                verbose_name="执行中的版本",
+            ),
         ),
         migrations.AddField(
-            model_name='monitoringreport',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.targetversion', verbose_name='监控的目标版本'),
+            model_name="monitoringreport",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="evaluations.targetversion",
+                verbose_name="监控的目标版本",
+            ),
         ),
         migrations.AddField(
-            model_name='indicatornode',
-            name='version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='evaluations.targetversion', verbose_name='目标版本'),
+            model_name="indicatornode",
+            name="version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="indicators",
+                to="evaluations.targetversion",
+                verbose_name="目标版本",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalSelfEvaluation',
+            name="HistoricalSelfEvaluation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交待审核'), ('returned', '已退回修改'), ('approved', '已审核通过'), ('rejected', '不予安排'), ('superseded', '已被调整')], default='draft', max_length=12, verbose_name='状态')),
-                ('initial_budget', models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='年初预算数（万元）')),
-                ('full_year_budget', models.DecimalField(decimal_places=6, max_digits=18, validators=[django.core.validators.MinValueValidator(0)], verbose_name='全年预算数（万元）')),
-                ('adjusted_budget', models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='调整后预算数（万元）')),
-                ('spent', models.DecimalField(decimal_places=6, max_digits=18, validators=[django.core.validators.MinValueValidator(0)], verbose_name='全年执行数（万元）')),
-                ('execution_entered', models.DecimalField(blank=True, decimal_places=2, help_text='留空按公式计算；只能低于公式结果，并说明理由', max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='预算执行得分（自填）')),
-                ('execution_reason', models.TextField(blank=True, verbose_name='执行率偏低或扣分原因')),
-                ('goal_actual', models.TextField(blank=True, verbose_name='年度总体目标实际完成情况')),
-                ('conclusion', models.TextField(blank=True, verbose_name='评价结论')),
-                ('problems', models.TextField(blank=True, verbose_name='存在问题')),
-                ('measures', models.TextField(blank=True, verbose_name='改进措施')),
-                ('execution_rate', models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=12, null=True, verbose_name='预算执行率（%）')),
-                ('execution_score', models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=5, null=True, verbose_name='预算执行得分')),
-                ('total', models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='自评总分')),
-                ('grade', models.CharField(blank=True, choices=[('优', '优'), ('良', '良'), ('中', '中'), ('差', '差')], editable=False, max_length=1, verbose_name='等级')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='提交时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('framework', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='evaluations.framework', verbose_name='计分规则')),
-                ('funding_line', models.ForeignKey(blank=True, db_constraint=False, help_text='重点项目的资金明细：其自评得分取自本表', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='evaluations.fundingline', verbose_name='对应资金明细')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('target', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='evaluations.performancetarget', verbose_name='绩效目标')),
-                ('version', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='evaluations.targetversion', verbose_name='自评的目标版本')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交待审核"),
+                            ("returned", "已退回修改"),
+                            ("approved", "已审核通过"),
+                            ("rejected", "不予安排"),
+                            ("superseded", "已被调整"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "initial_budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="年初预算数（万元）",
+                    ),
+                ),
+                (
+                    "full_year_budget",
+                    models.DecimalField(
+                        decimal_places=6,
+                        max_digits=18,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="全年预算数（万元）",
+                    ),
+                ),
+                (
+                    "adjusted_budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="调整后预算数（万元）",
+                    ),
+                ),
+                (
+                    "spent",
+                    models.DecimalField(
+                        decimal_places=6,
+                        max_digits=18,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="全年执行数（万元）",
+                    ),
+                ),
+                (
+                    "execution_entered",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="留空按公式计算；只能低于公式结果，并说明理由",
+                        max_digits=5,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="预算执行得分（自填）",
+                    ),
+                ),
+                (
+                    "execution_reason",
+                    models.TextField(blank=True, verbose_name="执行率偏低或扣分原因"),
+                ),
+                (
+                    "goal_actual",
+                    models.TextField(blank=True, verbose_name="年度总体目标实际完成情况"),
+                ),
+                ("conclusion", models.TextField(blank=True, verbose_name="评价结论")),
+                ("problems", models.TextField(blank=True, verbose_name="存在问题")),
+                ("measures", models.TextField(blank=True, verbose_name="改进措施")),
+                (
+                    "execution_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        editable=False,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="预算执行率（%）",
+                    ),
+                ),
+                (
+                    "execution_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        editable=False,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="预算执行得分",
+                    ),
+                ),
+                (
+                    "total",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        editable=False,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="自评总分",
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[("优", "优"), ("良", "良"), ("中", "中"), ("差", "差")],
+                        editable=False,
+                        max_length=1,
+                        verbose_name="等级",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="提交时间"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="evaluations.framework",
+                        verbose_name="计分规则",
+                    ),
+                ),
+                (
+                    "funding_line",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="重点项目的资金明细：其自评得分取自本表",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="evaluations.fundingline",
+                        verbose_name="对应资金明细",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="evaluations.performancetarget",
+                        verbose_name="绩效目标",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="evaluations.targetversion",
+                        verbose_name="自评的目标版本",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 绩效自评表',
-                'verbose_name_plural': 'historical 绩效自评表',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 绩效自评表",
+                "verbose_name_plural": "historical 绩效自评表",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ThirdPartySheet',
+            name="ThirdPartySheet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('summary', models.TextField(blank=True, verbose_name='综合评价结论')),
-                ('total', models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=5, null=True, verbose_name='合计得分')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.framework', verbose_name='指标体系模板')),
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='sheet', to='evaluations.project', verbose_name='重点项目评价')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="综合评价结论")),
+                (
+                    "total",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        editable=False,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="合计得分",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evaluations.framework",
+                        verbose_name="指标体系模板",
+                    ),
+                ),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sheet",
+                        to="evaluations.project",
+                        verbose_name="重点项目评价",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '第三方评价评分表',
-                'verbose_name_plural': '第三方评价评分表',
+                "verbose_name": "第三方评价评分表",
+                "verbose_name_plural": "第三方评价评分表",
             },
         ),
         migrations.CreateModel(
-            name='ThirdPartyScore',
+            name="ThirdPartyScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(0)], verbose_name='得分')),
-                ('finding', models.TextField(blank=True, verbose_name='评价发现')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.indicatornode', verbose_name='评价指标')),
-                ('sheet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='evaluations.thirdpartysheet', verbose_name='评分表')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="得分",
+                    ),
+                ),
+                ("finding", models.TextField(blank=True, verbose_name="评价发现")),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evaluations.indicatornode",
+                        verbose_name="评价指标",
+                    ),
+                ),
+                (
+                    "sheet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="evaluations.thirdpartysheet",
+                        verbose_name="评分表",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指标评分',
-                'verbose_name_plural': '指标评分',
-                'ordering': ['sheet', 'indicator__parent__parent__position', 'indicator__parent__position', 'indicator__position'],
+                "verbose_name": "指标评分",
+                "verbose_name_plural": "指标评分",
+                "ordering": [
+                    "sheet",
+                    "indicator__parent__parent__position",
+                    "indicator__parent__position",
+                    "indicator__position",
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='framework',
-            constraint=models.UniqueConstraint(fields=('purpose', 'region', 'year'), name='framework_once_per_region_year'),
+            model_name="framework",
+            constraint=models.UniqueConstraint(
+                fields=("purpose", "region", "year"), name="framework_once_per_region_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='framework',
-            constraint=models.UniqueConstraint(condition=models.Q(('year__isnull', True)), fields=('purpose', 'region'), name='framework_once_per_region'),
+            model_name="framework",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("year__isnull", True)),
+                fields=("purpose", "region"),
+                name="framework_once_per_region",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='framework',
-            constraint=models.UniqueConstraint(condition=models.Q(('region__isnull', True)), fields=('purpose', 'year'), name='framework_once_per_year'),
+            model_name="framework",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("region__isnull", True)),
+                fields=("purpose", "year"),
+                name="framework_once_per_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='framework',
-            constraint=models.UniqueConstraint(condition=models.Q(('region__isnull', True), ('year__isnull', True)), fields=('purpose',), name='framework_one_default'),
+            model_name="framework",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("region__isnull", True), ("year__isnull", True)),
+                fields=("purpose",),
+                name="framework_one_default",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='monitoringperiod',
-            constraint=models.UniqueConstraint(fields=('region', 'year', 'end_month'), name='monitoring_period_unique'),
+            model_name="monitoringperiod",
+            constraint=models.UniqueConstraint(
+                fields=("region", "year", "end_month"), name="monitoring_period_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='monitoringentry',
-            constraint=models.UniqueConstraint(fields=('report', 'indicator'), name='monitoring_entry_unique'),
+            model_name="monitoringentry",
+            constraint=models.UniqueConstraint(
+                fields=("report", "indicator"), name="monitoring_entry_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fundsource',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('monitoring_report__isnull', True), ('self_evaluation__isnull', False)), models.Q(('monitoring_report__isnull', False), ('self_evaluation__isnull', True)), _connector='OR'), name='fund_source_has_one_owner'),
+            model_name="fundsource",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("monitoring_report__isnull", True), ("self_evaluation__isnull", False)
+                    ),
+                    models.Q(
+                        ("monitoring_report__isnull", False), ("self_evaluation__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="fund_source_has_one_owner",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='selfevaluationentry',
-            constraint=models.UniqueConstraint(fields=('self_evaluation', 'indicator'), name='self_evaluation_entry_unique'),
+            model_name="selfevaluationentry",
+            constraint=models.UniqueConstraint(
+                fields=("self_evaluation", "indicator"), name="self_evaluation_entry_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='targetversion',
-            constraint=models.UniqueConstraint(fields=('target', 'number'), name='target_version_unique'),
+            model_name="targetversion",
+            constraint=models.UniqueConstraint(
+                fields=("target", "number"), name="target_version_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='performancetarget',
-            index=models.Index(fields=['region', 'year', 'scope'], name='evaluations_region__7e5daa_idx'),
+            model_name="performancetarget",
+            index=models.Index(
+                fields=["region", "year", "scope"], name="evaluations_region__7e5daa_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='performancetarget',
-            constraint=models.UniqueConstraint(condition=models.Q(('scope', 'unit')), fields=('region', 'year', 'unit'), name='target_unit_overall_once_per_year'),
+            model_name="performancetarget",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("scope", "unit")),
+                fields=("region", "year", "unit"),
+                name="target_unit_overall_once_per_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='performancetarget',
-            constraint=models.UniqueConstraint(condition=models.Q(('scope', 'project')), fields=('region', 'year', 'unit', 'project_name'), name='target_project_once_per_year'),
+            model_name="performancetarget",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("scope", "project")),
+                fields=("region", "year", "unit", "project_name"),
+                name="target_project_once_per_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='performancetarget',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('project_name', ''), ('scope', 'unit')), models.Q(('scope', 'project'), models.Q(('project_name', ''), _negated=True)), _connector='OR'), name='target_project_has_name'),
+            model_name="performancetarget",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("project_name", ""), ("scope", "unit")),
+                    models.Q(("scope", "project"), models.Q(("project_name", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="target_project_has_name",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='monitoringreport',
-            constraint=models.UniqueConstraint(fields=('period', 'target'), name='monitoring_once_per_period'),
+            model_name="monitoringreport",
+            constraint=models.UniqueConstraint(
+                fields=("period", "target"), name="monitoring_once_per_period"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicatornode',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('framework__isnull', False), ('version__isnull', True)), models.Q(('framework__isnull', True), ('version__isnull', False)), _connector='OR'), name='indicator_node_has_one_owner'),
+            model_name="indicatornode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("framework__isnull", False), ("version__isnull", True)),
+                    models.Q(("framework__isnull", True), ("version__isnull", False)),
+                    _connector="OR",
+                ),
+                name="indicator_node_has_one_owner",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='thirdpartyscore',
-            constraint=models.UniqueConstraint(fields=('sheet', 'indicator'), name='third_party_score_unique'),
+            model_name="thirdpartyscore",
+            constraint=models.UniqueConstraint(
+                fields=("sheet", "indicator"), name="third_party_score_unique"
+            ),
         ),
     ]

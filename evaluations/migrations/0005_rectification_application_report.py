@@ -8,185 +8,528 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluations', '0004_default_frameworks'),
+        ("evaluations", "0004_default_frameworks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApplicationRules',
+            name="ApplicationRules",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(blank=True, help_text='留空为各年通用', null=True, validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='评价年度')),
-                ('excellent', models.CharField(choices=[('priority', '优先保障'), ('keep', '合理保障'), ('cut', '压减预算'), ('cancel', '取消或暂停')], default='priority', max_length=10, verbose_name='优 →')),
-                ('good', models.CharField(choices=[('priority', '优先保障'), ('keep', '合理保障'), ('cut', '压减预算'), ('cancel', '取消或暂停')], default='keep', max_length=10, verbose_name='良 →')),
-                ('fair', models.CharField(choices=[('priority', '优先保障'), ('keep', '合理保障'), ('cut', '压减预算'), ('cancel', '取消或暂停')], default='cut', max_length=10, verbose_name='中 →')),
-                ('poor', models.CharField(choices=[('priority', '优先保障'), ('keep', '合理保障'), ('cut', '压减预算'), ('cancel', '取消或暂停')], default='cancel', max_length=10, verbose_name='差 →')),
-                ('cut_share', models.DecimalField(decimal_places=2, default=Decimal('10'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='压减比例（%）')),
-                ('execution_floor', models.DecimalField(decimal_places=2, default=Decimal('50'), help_text='自评的预算执行率低于此值的，至少压减', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='预算执行率下限（%）')),
-                ('unrectified_steps_down', models.BooleanField(default=True, help_text='有逾期未整改的问题，建议降一档处理', verbose_name='未整改问题降一档')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="留空为各年通用",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="评价年度",
+                    ),
+                ),
+                (
+                    "excellent",
+                    models.CharField(
+                        choices=[
+                            ("priority", "优先保障"),
+                            ("keep", "合理保障"),
+                            ("cut", "压减预算"),
+                            ("cancel", "取消或暂停"),
+                        ],
+                        default="priority",
+                        max_length=10,
+                        verbose_name="优 →",
+                    ),
+                ),
+                (
+                    "good",
+                    models.CharField(
+                        choices=[
+                            ("priority", "优先保障"),
+                            ("keep", "合理保障"),
+                            ("cut", "压减预算"),
+                            ("cancel", "取消或暂停"),
+                        ],
+                        default="keep",
+                        max_length=10,
+                        verbose_name="良 →",
+                    ),
+                ),
+                (
+                    "fair",
+                    models.CharField(
+                        choices=[
+                            ("priority", "优先保障"),
+                            ("keep", "合理保障"),
+                            ("cut", "压减预算"),
+                            ("cancel", "取消或暂停"),
+                        ],
+                        default="cut",
+                        max_length=10,
+                        verbose_name="中 →",
+                    ),
+                ),
+                (
+                    "poor",
+                    models.CharField(
+                        choices=[
+                            ("priority", "优先保障"),
+                            ("keep", "合理保障"),
+                            ("cut", "压减预算"),
+                            ("cancel", "取消或暂停"),
+                        ],
+                        default="cancel",
+                        max_length=10,
+                        verbose_name="差 →",
+                    ),
+                ),
+                (
+                    "cut_share",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("10"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="压减比例（%）",
+                    ),
+                ),
+                (
+                    "execution_floor",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("50"),
+                        help_text="自评的预算执行率低于此值的，至少压减",
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="预算执行率下限（%）",
+                    ),
+                ),
+                (
+                    "unrectified_steps_down",
+                    models.BooleanField(
+                        default=True,
+                        help_text="有逾期未整改的问题，建议降一档处理",
+                        verbose_name="未整改问题降一档",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '结果应用规则',
-                'verbose_name_plural': '结果应用规则',
-                'ordering': ['region', '-year'],
+                "verbose_name": "结果应用规则",
+                "verbose_name_plural": "结果应用规则",
+                "ordering": ["region", "-year"],
             },
         ),
         migrations.CreateModel(
-            name='BudgetDecision',
+            name="BudgetDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='评价年度')),
-                ('state', models.CharField(choices=[('proposed', '系统建议'), ('confirmed', '已确认')], db_index=True, default='proposed', max_length=10, verbose_name='状态')),
-                ('proposed_action', models.CharField(choices=[('priority', '优先保障'), ('keep', '合理保障'), ('cut', '压减预算'), ('cancel', '取消或暂停')], max_length=10, verbose_name='建议')),
-                ('proposed_share', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='建议压减比例（%）')),
-                ('grounds', models.JSONField(blank=True, default=list, verbose_name='建议依据')),
-                ('action', models.CharField(blank=True, choices=[('priority', '优先保障'), ('keep', '合理保障'), ('cut', '压减预算'), ('cancel', '取消或暂停')], max_length=10, verbose_name='决定')),
-                ('cut_share', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='压减比例（%）')),
-                ('reason', models.TextField(blank=True, help_text='决定与建议不同时必填', verbose_name='调整理由')),
-                ('base_amount', models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='本年度资金（万元）')),
-                ('next_year_amount', models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='下年度安排（万元）')),
-                ('decided_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='决定时间')),
-                ('revision', models.PositiveIntegerField(default=1, editable=False, verbose_name='修订号')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="评价年度",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("proposed", "系统建议"), ("confirmed", "已确认")],
+                        db_index=True,
+                        default="proposed",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "proposed_action",
+                    models.CharField(
+                        choices=[
+                            ("priority", "优先保障"),
+                            ("keep", "合理保障"),
+                            ("cut", "压减预算"),
+                            ("cancel", "取消或暂停"),
+                        ],
+                        max_length=10,
+                        verbose_name="建议",
+                    ),
+                ),
+                (
+                    "proposed_share",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="建议压减比例（%）",
+                    ),
+                ),
+                ("grounds", models.JSONField(blank=True, default=list, verbose_name="建议依据")),
+                (
+                    "action",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("priority", "优先保障"),
+                            ("keep", "合理保障"),
+                            ("cut", "压减预算"),
+                            ("cancel", "取消或暂停"),
+                        ],
+                        max_length=10,
+                        verbose_name="决定",
+                    ),
+                ),
+                (
+                    "cut_share",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="压减比例（%）",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(
+                        blank=True, help_text="决定与建议不同时必填", verbose_name="调整理由"
+                    ),
+                ),
+                (
+                    "base_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="本年度资金（万元）",
+                    ),
+                ),
+                (
+                    "next_year_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="下年度安排（万元）",
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="决定时间"
+                    ),
+                ),
+                (
+                    "revision",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="修订号"),
+                ),
             ],
             options={
-                'verbose_name': '预算安排决定',
-                'verbose_name_plural': '预算安排决定',
-                'ordering': ['region', '-year', 'pk'],
+                "verbose_name": "预算安排决定",
+                "verbose_name_plural": "预算安排决定",
+                "ordering": ["region", "-year", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReportText',
+            name="ReportText",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='年度')),
-                ('section', models.CharField(choices=[('opening', '总体情况'), ('targets', '绩效目标管理'), ('monitoring', '绩效运行监控'), ('evaluation', '绩效评价'), ('disclosure', '信息公开'), ('units', '部门整体绩效评价结果'), ('projects', '重点项目绩效评价结果'), ('problems', '存在的问题'), ('plans', '下一步工作计划')], max_length=20, verbose_name='部分')),
-                ('text', models.TextField(blank=True, verbose_name='正文')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="年度",
+                    ),
+                ),
+                (
+                    "section",
+                    models.CharField(
+                        choices=[
+                            ("opening", "总体情况"),
+                            ("targets", "绩效目标管理"),
+                            ("monitoring", "绩效运行监控"),
+                            ("evaluation", "绩效评价"),
+                            ("disclosure", "信息公开"),
+                            ("units", "部门整体绩效评价结果"),
+                            ("projects", "重点项目绩效评价结果"),
+                            ("problems", "存在的问题"),
+                            ("plans", "下一步工作计划"),
+                        ],
+                        max_length=20,
+                        verbose_name="部分",
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="正文")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
             ],
             options={
-                'verbose_name': '报告正文',
-                'verbose_name_plural': '报告正文',
-                'ordering': ['region', '-year', 'section'],
+                "verbose_name": "报告正文",
+                "verbose_name_plural": "报告正文",
+                "ordering": ["region", "-year", "section"],
             },
         ),
         migrations.AddField(
-            model_name='problem',
-            name='deadline',
-            field=models.DateField(blank=True, null=True, verbose_name='整改期限'),
+            model_name="problem",
+            name="deadline",
+            field=models.DateField(blank=True, null=True, verbose_name="整改期限"),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='measure',
-            field=models.TextField(blank=True, verbose_name='整改措施'),
+            model_name="problem",
+            name="measure",
+            field=models.TextField(blank=True, verbose_name="整改措施"),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='report',
-            field=models.TextField(blank=True, verbose_name='整改情况'),
+            model_name="problem",
+            name="report",
+            field=models.TextField(blank=True, verbose_name="整改情况"),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='reported_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='报送时间'),
+            model_name="problem",
+            name="reported_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="报送时间"
+            ),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='revision',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='修订号'),
+            model_name="problem",
+            name="revision",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="修订号"),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='state',
-            field=models.CharField(choices=[('open', '待整改'), ('reported', '已报整改情况'), ('verified', '已核实整改')], db_index=True, default='open', max_length=10, verbose_name='整改状态'),
+            model_name="problem",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("open", "待整改"),
+                    ("reported", "已报整改情况"),
+                    ("verified", "已核实整改"),
+                ],
+                db_index=True,
+                default="open",
+                max_length=10,
+                verbose_name="整改状态",
+            ),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='unit_evaluation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='problems', to='evaluations.unitevaluation', verbose_name='部门整体绩效评价'),
+            model_name="problem",
+            name="unit_evaluation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="problems",
+                to="evaluations.unitevaluation",
+                verbose_name="部门整体绩效评价",
+            ),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='verification',
-            field=models.TextField(blank=True, verbose_name='核实意见'),
+            model_name="problem",
+            name="verification",
+            field=models.TextField(blank=True, verbose_name="核实意见"),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='verified_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='核实时间'),
+            model_name="problem",
+            name="verified_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="核实时间"
+            ),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='verified_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='核实人'),
+            model_name="problem",
+            name="verified_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="核实人",
+            ),
         ),
         migrations.AddIndex(
-            model_name='problem',
-            index=models.Index(fields=['region', 'year', 'state', 'deadline'], name='evaluations_region__c044b1_idx'),
+            model_name="problem",
+            index=models.Index(
+                fields=["region", "year", "state", "deadline"],
+                name="evaluations_region__c044b1_idx",
+            ),
         ),
         migrations.AddField(
-            model_name='applicationrules',
-            name='region',
-            field=models.ForeignKey(blank=True, help_text='留空为所有区划的默认规则', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='evaluations.region', verbose_name='区划'),
+            model_name="applicationrules",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="留空为所有区划的默认规则",
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="evaluations.region",
+                verbose_name="区划",
+            ),
         ),
         migrations.AddField(
-            model_name='budgetdecision',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='决定人'),
+            model_name="budgetdecision",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="决定人",
+            ),
         ),
         migrations.AddField(
-            model_name='budgetdecision',
-            name='project',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='decision', to='evaluations.project', verbose_name='重点项目绩效评价'),
+            model_name="budgetdecision",
+            name="project",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="decision",
+                to="evaluations.project",
+                verbose_name="重点项目绩效评价",
+            ),
         ),
         migrations.AddField(
-            model_name='budgetdecision',
-            name='region',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.region', verbose_name='区划'),
+            model_name="budgetdecision",
+            name="region",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="evaluations.region",
+                verbose_name="区划",
+            ),
         ),
         migrations.AddField(
-            model_name='budgetdecision',
-            name='unit_evaluation',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='decision', to='evaluations.unitevaluation', verbose_name='部门整体绩效评价'),
+            model_name="budgetdecision",
+            name="unit_evaluation",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="decision",
+                to="evaluations.unitevaluation",
+                verbose_name="部门整体绩效评价",
+            ),
         ),
         migrations.AddField(
-            model_name='reporttext',
-            name='region',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='evaluations.region', verbose_name='区划'),
+            model_name="reporttext",
+            name="region",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="evaluations.region",
+                verbose_name="区划",
+            ),
         ),
         migrations.AddField(
-            model_name='reporttext',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人'),
+            model_name="reporttext",
+            name="updated_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="修改人",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicationrules',
-            constraint=models.UniqueConstraint(fields=('region', 'year'), name='application_rules_once_per_region_year'),
+            model_name="applicationrules",
+            constraint=models.UniqueConstraint(
+                fields=("region", "year"), name="application_rules_once_per_region_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicationrules',
-            constraint=models.UniqueConstraint(condition=models.Q(('year__isnull', True)), fields=('region',), name='application_rules_once_per_region'),
+            model_name="applicationrules",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("year__isnull", True)),
+                fields=("region",),
+                name="application_rules_once_per_region",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicationrules',
-            constraint=models.UniqueConstraint(condition=models.Q(('region__isnull', True)), fields=('year',), name='application_rules_once_per_year'),
+            model_name="applicationrules",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("region__isnull", True)),
+                fields=("year",),
+                name="application_rules_once_per_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicationrules',
-            constraint=models.UniqueConstraint(models.Value(1), condition=models.Q(('region__isnull', True), ('year__isnull', True)), name='application_rules_one_default'),
+            model_name="applicationrules",
+            constraint=models.UniqueConstraint(
+                models.Value(1),
+                condition=models.Q(("region__isnull", True), ("year__isnull", True)),
+                name="application_rules_one_default",
+            ),
         ),
         migrations.AddIndex(
-            model_name='budgetdecision',
-            index=models.Index(fields=['region', 'year', 'state'], name='evaluations_region__dcb9d2_idx'),
+            model_name="budgetdecision",
+            index=models.Index(
+                fields=["region", "year", "state"], name="evaluations_region__dcb9d2_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetdecision',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('project__isnull', True), ('unit_evaluation__isnull', False)), models.Q(('project__isnull', False), ('unit_evaluation__isnull', True)), _connector='OR'), name='budget_decision_has_one_evaluation'),
+            model_name="budgetdecision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("project__isnull", True), ("unit_evaluation__isnull", False)),
+                    models.Q(("project__isnull", False), ("unit_evaluation__isnull", True)),
+                    _connector="OR",
+                ),
+                name="budget_decision_has_one_evaluation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reporttext',
-            constraint=models.UniqueConstraint(fields=('region', 'year', 'section'), name='report_text_once_per_section'),
+            model_name="reporttext",
+            constraint=models.UniqueConstraint(
+                fields=("region", "year", "section"), name="report_text_once_per_section"
+            ),
         ),
     ]

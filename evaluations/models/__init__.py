@@ -7,10 +7,21 @@ monitoring: dual-monitoring periods and reports (双监控);
 self_evaluations: the self-evaluation table (项目支出绩效自评表);
 third_party: the firm's evaluation sheet and the problems it finds, with their rectification;
 application: result application rules, next year's budget decisions, the annual report's
-narrative.
+narrative;
+ex_ante: ex-ante evaluation (事前绩效评估) with its template and the gate;
+assessment: the yearly assessment of departments' performance-management work.
 """
 
 from .application import Action, ApplicationRules, BudgetDecision, ReportSection, ReportText
+from .assessment import AssessmentTemplate, DepartmentAssessment
+from .ex_ante import (
+    Conclusion,
+    Dimension,
+    ExAnteAssessment,
+    ExAnteGrade,
+    ExAnteItem,
+    ExAnteTemplate,
+)
 from .monitoring import MonitoringEntry, MonitoringPeriod, MonitoringReport
 from .results import (
     Firm,
@@ -29,6 +40,14 @@ from .targets import Framework, IndicatorNode, PerformanceTarget, TargetVersion
 from .third_party import Problem, ThirdPartyScore, ThirdPartySheet
 
 __all__ = [
+    "AssessmentTemplate",
+    "Conclusion",
+    "DepartmentAssessment",
+    "Dimension",
+    "ExAnteAssessment",
+    "ExAnteGrade",
+    "ExAnteItem",
+    "ExAnteTemplate",
     "Action",
     "ApplicationRules",
     "BudgetDecision",

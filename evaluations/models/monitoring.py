@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from ..decimals import percent
 from ..indicators import Likelihood
 from ..workflow import FilingState
 from .results import YEAR_VALIDATORS, Region
@@ -56,7 +57,7 @@ class MonitoringPeriod(models.Model):
         """Return the share of the budget expected spent by the period's end, in %."""
         if self.expected_rate is not None:
             return self.expected_rate
-        return (Decimal(self.end_month) * 100 / 12).quantize(Decimal("0.01"))
+        return percent(Decimal(self.end_month) / 12)
 
 
 class MonitoringReport(models.Model):

@@ -357,5 +357,11 @@ class WorkflowEvent(models.Model):
         """Return a state's label in the record's own workflow (evaluation or filing)."""
         if not value:
             return ""
-        states = State if self.content_type.model in EVALUATION_MODELS else FilingState
+        model = self.content_type.model_class()
+        if self.content_type.model in EVALUATION_MODELS:
+            states = State
+        elif hasattr(model, "State"):
+            states = model.State  # a record with its own states (a problem, a decision)
+        else:
+            states = FilingState
         return states(value).label if value in states.values else value

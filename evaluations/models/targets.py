@@ -114,6 +114,7 @@ class PerformanceTarget(models.Model):
     class Attribute(models.TextChoices):
         NEW = "new", "新增"
         CONTINUING = "continuing", "延续"
+        RENEWED = "renewed", "到期延续"
 
     region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name="区划")
     year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
@@ -196,6 +197,9 @@ class TargetVersion(models.Model):
     )
     reason = models.TextField("调整原因", blank=True)
     review_grade = models.CharField("审核等级", max_length=1, choices=Grade.choices, blank=True)
+    first_review_grade = models.CharField(
+        "首次审核等级", max_length=1, choices=Grade.choices, blank=True, editable=False
+    )
     review_comment = models.TextField("审核意见", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

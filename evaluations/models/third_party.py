@@ -26,6 +26,7 @@ class ThirdPartySheet(models.Model):
     summary = models.TextField("综合评价结论", blank=True)
     total = models.DecimalField("合计得分", **POINTS, null=True, blank=True, editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    revision = models.PositiveIntegerField("修订号", default=1, editable=False)
 
     class Meta:
         verbose_name = "第三方评价评分表"

@@ -50,7 +50,10 @@ def deviation_board(*, period: MonitoringPeriod, targets) -> dict:
         for report in MonitoringReport.objects.filter(period=period, target__in=targets)
         .select_related("period")
         .annotate(
-            uncertain=Count("entries", filter=~Q(entries__likelihood=Likelihood.CERTAIN)),
+            uncertain=Count(
+                "entries",
+                filter=Q(entries__likelihood__in=(Likelihood.POSSIBLE, Likelihood.IMPOSSIBLE)),
+            ),
             impossible=Count("entries", filter=Q(entries__likelihood=Likelihood.IMPOSSIBLE)),
         )
     }
@@ -78,10 +81,12 @@ def deviation_board(*, period: MonitoringPeriod, targets) -> dict:
                 else 0,
             )
         )
+    # Worst first: not reported; then no measurable rate (a zero budget); then by lag.
     rows.sort(
         key=lambda r: (
             r.reported,
-            -(r.execution.lag if r.execution and r.execution.lag is not None else Decimal(-1)),
+            r.execution is None or r.execution.rate is not None,
+            -(r.execution.lag if r.execution and r.execution.lag is not None else Decimal(0)),
             -r.uncertain,
             r.target.unit.name,
             r.target.project_name,

@@ -1,9 +1,10 @@
 """Reads of a released project's filings for its public page, and the overview's coverage.
 
 What a visitor sees of a key project beyond its result: the target version in force
-(approved), the approved self-evaluation against it (actual values, scores, budget
-execution) and the firm's sheet. Every read starts from the policy's public querysets,
-so a target with no approved version or a self-evaluation not yet approved shows nothing.
+(approved) with the conclusion of its ex-ante assessment, the approved self-evaluation
+against it (actual values, scores, budget execution) and the firm's sheet. Every read
+starts from the policy's public querysets, so a target with no approved version or a
+self-evaluation not yet approved shows nothing.
 Each read is a fixed number of queries whatever the number of indicators.
 """
 
@@ -11,10 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
-from .. import policies, scoring
+from .. import ex_ante, policies, scoring
+from ..decimals import grouped
 from ..models import (
+    ExAnteAssessment,
     IndicatorNode,
     PerformanceTarget,
     Project,
@@ -66,7 +69,7 @@ def indicator_status(indicator: IndicatorNode, entry: SelfEvaluationEntry) -> St
     target, actual = indicator.target_number, entry.actual_number
     if target is None or actual is None:
         return None
-    operator = scoring.operator_of(indicator.operator)
+    operator = scoring.operator_of(indicator.operator, indicator.direction)
     if scoring.reached(operator, target, actual):
         return Status.MET
     share = scoring.quantitative_ceiling(
@@ -95,6 +98,28 @@ class IndicatorRow:
 
 
 @dataclass
+class ExAnteConclusion:
+    """A released project's concluded ex-ante assessment, its 万元 figures exact
+    (decimals.grouped) and the funds it saved (ex_ante.savings)."""
+
+    assessment: ExAnteAssessment
+    requested: str
+    supported: str
+    saved: str
+
+
+def _ex_ante_conclusion(assessment: ExAnteAssessment | None) -> ExAnteConclusion | None:
+    if assessment is None:
+        return None
+    return ExAnteConclusion(
+        assessment=assessment,
+        requested=grouped(assessment.requested),
+        supported=grouped(assessment.supported),
+        saved=grouped(ex_ante.savings(assessment)),
+    )
+
+
+@dataclass
 class ProjectFilings:
     target: PerformanceTarget | None
     version: TargetVersion | None
@@ -105,6 +130,8 @@ class ProjectFilings:
     evaluated_other_version: bool
     sheet: ThirdPartySheet | None
     sheet_rows: list[IndicatorRow]
+    # The concluded ex-ante assessment (事前绩效评估) of the project, if public.
+    ex_ante: ExAnteConclusion | None = None
 
 
 def _spans(rows: list[IndicatorRow]) -> list[IndicatorRow]:
@@ -181,17 +208,21 @@ def _sheet(project: Project) -> tuple[ThirdPartySheet | None, list[IndicatorRow]
 def project_filings(*, project: Project) -> ProjectFilings:
     """Return the public filings of a released project (from selectors.project_detail).
 
-    Queries: the target with its version in force (1); if there is one, its indicators (1)
-    and the approved self-evaluation (1) with its entries (1 if found); the completed
-    sheet (1) with its scores (1 if found).
+    Queries: the target with its version in force and its public ex-ante conclusion (1);
+    if there is one, its indicators (1) and the approved self-evaluation (1) with its
+    entries (1 if found); the completed sheet (1) with its scores (1 if found).
     """
+    public_ex_ante = policies.public_ex_ante().filter(target=OuterRef("pk"))
     target = (
         policies.public_targets()
         .filter(evaluation=project)
-        .select_related("approved_version")
+        .annotate(ex_ante_public=Exists(public_ex_ante))
+        .select_related("approved_version", "ex_ante__firm", "ex_ante__template")
         .first()
     )
     version = target.approved_version if target is not None else None
+    public = target is not None and target.ex_ante_public
+    conclusion = _ex_ante_conclusion(target.ex_ante if public else None)
     rows, self_evaluation, other_version = [], None, False
     if target is not None:
         rows = _version_rows(version)
@@ -212,6 +243,7 @@ def project_filings(*, project: Project) -> ProjectFilings:
         evaluated_other_version=other_version,
         sheet=sheet,
         sheet_rows=sheet_rows,
+        ex_ante=conclusion,
     )
 
 

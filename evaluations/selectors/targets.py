@@ -8,6 +8,7 @@ from ..decimals import stored_amount
 from ..indicators import Node
 from ..models import Framework, IndicatorNode, PerformanceTarget, Region, TargetVersion
 from ..workflow import FilingState
+from .scopes import most_specific
 
 LEAF_ATTRS = (
     "operator",
@@ -24,13 +25,8 @@ LEAF_ATTRS = (
 
 
 def framework_for(*, purpose: str, region: Region, year: int) -> Framework | None:
-    """Return the template that applies: the region's for the year, the region's, the
-    default for the year, then the default — the most specific first."""
-    candidates = Framework.objects.filter(purpose=purpose).filter(
-        Q(region=region) | Q(region__isnull=True), Q(year=year) | Q(year__isnull=True)
-    )
-    ranked = sorted(candidates, key=lambda f: (f.region_id is None, f.year is None))
-    return ranked[0] if ranked else None
+    """Return the template that applies (scopes.most_specific) for the purpose."""
+    return most_specific(Framework.objects.filter(purpose=purpose), region=region, year=year)
 
 
 def tree(nodes) -> list[Node]:

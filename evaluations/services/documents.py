@@ -29,7 +29,11 @@ from ..scoring import TIER_SHARES, Tier
 from ..selectors.targets import leaves, version_tree
 from ..workflow import FilingState
 from .monitoring import monitoring_report_save
-from .self_evaluations import self_evaluation_save, self_evaluation_start
+from .self_evaluations import (
+    self_evaluation_restart,
+    self_evaluation_save,
+    self_evaluation_start,
+)
 from .targets import target_create, target_version_update, version_problems
 from .workflow import WorkflowError, locked_row, record_event
 
@@ -104,6 +108,11 @@ def documents_import(
 def _import(document: Document, *, user, region, year, approved) -> DocumentResult:
     year = _year(document, year)
     unit = _unit(document, region)
+    # Scope before any target is looked up: nothing about another unit's filings is told.
+    if not policies.visible_units(user).filter(pk=unit.pk).exists():
+        raise PermissionDenied(policies.OUT_OF_SCOPE)
+    if problems := _length_problems(document):
+        raise DocumentError(problems)
     if document.kind == Kind.TARGET:
         return _target(document, user=user, region=region, year=year, unit=unit, approved=approved)
     if document.kind == Kind.SELF_EVALUATION:
@@ -111,6 +120,32 @@ def _import(document: Document, *, user, region, year, approved) -> DocumentResu
             document, user=user, region=region, year=year, unit=unit, approved=approved
         )
     return _monitoring(document, user=user, region=region, year=year, unit=unit, approved=approved)
+
+
+# Field lengths the records allow, checked before writing so a long cell is reported at
+# its place (PostgreSQL would refuse it mid-write, SQLite would keep it whole).
+HEADER_LIMITS = {"project_name": 200, "project_code": 30, "implementing_unit": 100}
+ROW_LIMITS = {
+    "name": 200,
+    "target_text": 100,
+    "unit_of_measure": 20,
+    "actual_text": 100,
+    "progress": 100,
+    "expected": 100,
+}
+
+
+def _length_problems(document: Document) -> list[str]:
+    problems = []
+    for name, limit in HEADER_LIMITS.items():
+        if len(getattr(document, name) or "") > limit:
+            problems.append(f"{document.where(name)}：内容超过 {limit} 个字")
+    for row in document.indicators:
+        for name, limit in ROW_LIMITS.items():
+            if len(getattr(row, name) or "") > limit:
+                cell = name.removesuffix("_text")
+                problems.append(f"{_row_where(document, row, cell)}：内容超过 {limit} 个字")
+    return problems
 
 
 def _year(document: Document, year: int | None) -> int:
@@ -222,6 +257,8 @@ def _target_record(document, *, user, region, year, unit, approved, roots):
 
 
 def _attribute(text: str) -> str:
+    if "到期" in text:
+        return PerformanceTarget.Attribute.RENEWED
     if "延续" in text:
         return PerformanceTarget.Attribute.CONTINUING
     if "新增" in text:
@@ -410,13 +447,20 @@ def _self_evaluation(document, *, user, region, year, unit, approved) -> Documen
     fresh = evaluation is None
     if fresh:
         evaluation = self_evaluation_start(target=target, user=user)
+    elif evaluation.version_id != target.approved_version_id:
+        evaluation = self_evaluation_restart(self_evaluation=evaluation, user=user, importing=True)
+        notes.append(f"目标已调整：自评表改按第{target.approved_version.number}版目标填报")
     by_key = {
         (entry.indicator.parent.parent.name, entry.indicator.name): entry
         for entry in evaluation.entries.select_related("indicator__parent__parent")
     }
     entries = {}
     for row in document.indicators:
-        entry = by_key[(row.level1, row.name)]
+        entry = by_key.get((row.level1, row.name))
+        if entry is None:
+            raise DocumentError(
+                [f"{_row_where(document, row, 'name')}：自评表中没有“{row.level1} › {row.name}”"]
+            )
         values = {
             "actual_value": row.actual_text if row.applicable else "/",
             "applicable": row.applicable,
@@ -457,8 +501,23 @@ def _self_evaluation(document, *, user, region, year, unit, approved) -> Documen
         raise DocumentError([f"{document.where('project_name')}：{exc}"]) from None
     notes += _total_note(document, evaluation)
     if approved:
+        if evaluation.total is None:
+            raise DocumentError(_unfilled(document, evaluation))
         _settle_approved(evaluation, user, "self_evaluation")
     return DocumentResult(document, evaluation, fresh, notes)
+
+
+def _unfilled(document: Document, evaluation: SelfEvaluation) -> list[str]:
+    """Return, at their rows, the indicators an approved table leaves without a result."""
+    rows = {(row.level1, row.name): row for row in document.indicators}
+    problems = []
+    for entry in evaluation.entries.select_related("indicator__parent__parent"):
+        if entry.applicable and entry.score is None:
+            node = entry.indicator
+            row = rows.get((node.parent.parent.name, node.name))
+            where = _row_where(document, row, "actual") if row else document.where("indicators")
+            problems.append(f"{where}：“{node.name}”没有实际完成值，不能以“已审核”导入")
+    return problems or [f"{document.where('total')}：自评表未能计算出总分，不能以“已审核”导入"]
 
 
 def _fund_source(row) -> dict:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from .. import consistency, policies, scoring
+from ..decimals import percent
 from ..grading import grade_for
 from ..indicators import NOT_APPLICABLE, parse_value
 from ..models import (
@@ -107,7 +108,7 @@ def _scoring_indicator(entry: SelfEvaluationEntry) -> scoring.Indicator:
         name=node.name,
         points=node.points or Decimal(0),
         quantitative=node.quantitative,
-        operator=scoring.operator_of(node.operator),
+        operator=scoring.operator_of(node.operator, node.direction),
         target=node.target_number,
         actual=entry.actual_number,
         tier=entry.tier or None,
@@ -173,9 +174,7 @@ def compute(evaluation: SelfEvaluation, entries: list[SelfEvaluationEntry]) -> l
         else:
             entry.ceiling = entry.score = None
             entry.missed = False
-    evaluation.execution_rate = (
-        (execution.rate * 100).quantize(Decimal("0.01")) if execution.rate is not None else None
-    )
+    evaluation.execution_rate = percent(execution.rate) if execution.rate is not None else None
     evaluation.execution_score = result.execution_score
     evaluation.total = result.total
     evaluation.grade = grade_for(result.total)
@@ -228,6 +227,8 @@ def _carry_to_result(evaluation: SelfEvaluation, user) -> None:
     if result is None or evaluation.total is None:
         return
     owner = result.project if hasattr(result, "project") else result
+    if owner.unit_id != evaluation.target.unit_id:
+        return  # only the unit's own result takes its table's total
     if result.self_score == evaluation.total:
         return
     if owner.state in RESULT_EDITABLE:
@@ -298,6 +299,59 @@ def self_evaluation_save(
         )
     _carry_to_result(current, user)
     SelfEvaluation.objects.filter(pk=current.pk).update(warnings=current.warnings)
+    return current
+
+
+def _key(node) -> tuple[str, str]:
+    first = node.parent.parent if node.parent is not None else None
+    return (first.name if first is not None else "", node.name)
+
+
+@transaction.atomic
+def self_evaluation_restart(
+    *, self_evaluation: SelfEvaluation, user, revision=None, importing=False
+) -> SelfEvaluation:
+    """Move a table onto the target's version in force after an adjustment (§12 #15).
+
+    Its entries are seeded again from that version; what was entered for an indicator of
+    the same 一级 and name is kept, the rest starts blank, and the table is scored again.
+    """
+    current = locked_row(self_evaluation)
+    editable_or_refuse(user, current, importing=importing)
+    check_revision(current, revision)
+    version = current.target.approved_version
+    if version is None or version.pk == current.version_id:
+        raise WorkflowError("自评表已依据执行中的目标版本，无需重新生成")
+    previous = {
+        _key(entry.indicator): entry
+        for entry in current.entries.select_related("indicator__parent__parent")
+    }
+    current.entries.all().delete()
+    rows = []
+    for leaf in version_leaves(version):
+        row = SelfEvaluationEntry(self_evaluation=current, indicator=leaf)
+        if (kept := previous.get(_key(leaf))) is not None:
+            for name in (*ENTRY_FIELDS, "actual_number"):
+                setattr(row, name, getattr(kept, name))
+        rows.append(row)
+    SelfEvaluationEntry.objects.bulk_create(rows)
+    from_version = current.version.number
+    current.version, current.framework = version, version.framework
+    compute(current, rows)
+    current.revision += 1
+    current._history_user = user
+    current.save()
+    SelfEvaluationEntry.objects.bulk_update(rows, ["ceiling", "score", "missed"])
+    _carry_to_result(current, user)
+    SelfEvaluation.objects.filter(pk=current.pk).update(warnings=current.warnings)
+    record_event(
+        current,
+        action="self_evaluation_restart",
+        from_state=current.state,
+        to_state=current.state,
+        user=user,
+        comment=f"依据第{from_version}版改为第{version.number}版目标",
+    )
     return current
 
 

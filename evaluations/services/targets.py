@@ -23,6 +23,7 @@ from ..indicators import (
 from ..models import Framework, IndicatorNode, PerformanceTarget, Project, TargetVersion
 from ..selectors.targets import LEAF_ATTRS, framework_for, framework_tree, leaves, version_tree
 from ..workflow import TARGET_REVIEW, FilingState, Role
+from .ex_ante import gate_problem
 from .filings import (
     check_revision,
     clean_or_refuse,
@@ -142,11 +143,14 @@ def version_problems(version: TargetVersion) -> list[str]:
     return problems
 
 
-def key_project_named(*, region, year: int, name: str):
-    """Return the year's key-project evaluation of that exact name not yet tied to a
-    target, or None: a key project's target is found by its name, as bureaus match them."""
+def key_project_named(*, region, year: int, unit, name: str):
+    """Return the unit's key-project evaluation of the year with that exact name, not yet
+    tied to a target, or None: a key project's target is found by its name and owner, as
+    bureaus match them (never another unit's project)."""
     return (
-        Project.objects.filter(region=region, year=year, name=name.strip(), target__isnull=True)
+        Project.objects.filter(
+            region=region, year=year, unit=unit, name=name.strip(), target__isnull=True
+        )
         .order_by("number")
         .first()
     )
@@ -177,14 +181,21 @@ def target_create(
         raise WorkflowError("项目绩效目标须填写项目名称")
     if scope == PerformanceTarget.Scope.UNIT:
         project_name = ""
-    if evaluation is not None and (evaluation.region_id, evaluation.year) != (region.pk, year):
-        raise WorkflowError("重点项目评价须与目标属于同一区划和年度")
+    if evaluation is not None:
+        if not policies.in_scope(user, evaluation):
+            raise PermissionDenied
+        if (evaluation.region_id, evaluation.year, evaluation.unit_id) != (
+            region.pk,
+            year,
+            unit.pk,
+        ):
+            raise WorkflowError("重点项目评价须与目标属于同一单位、区划和年度")
     duplicate = PerformanceTarget.objects.filter(region=region, year=year, unit=unit, scope=scope)
     if duplicate.filter(project_name=project_name.strip()).exists():
         raise WorkflowError(f"{unit} {year}年已有该绩效目标")
     framework = _framework(region, year)
     if evaluation is None and scope == PerformanceTarget.Scope.PROJECT:
-        evaluation = key_project_named(region=region, year=year, name=project_name)
+        evaluation = key_project_named(region=region, year=year, unit=unit, name=project_name)
     target = PerformanceTarget.objects.create(
         region=region,
         year=year,
@@ -246,6 +257,13 @@ def target_submit(*, version: TargetVersion, user, revision=None) -> TargetVersi
     )
 
 
+def _gate(version: TargetVersion) -> list[str]:
+    """The ex-ante gate (evaluations.ex_ante): no approved target for a project that needs
+    a passing assessment and has none."""
+    problem = gate_problem(version.target, version=version)
+    return [problem] if problem else []
+
+
 @transaction.atomic
 def target_review(
     *, version: TargetVersion, user, grade: str, comment: str = "", revision=None
@@ -256,9 +274,17 @@ def target_review(
     if name is None:
         raise WorkflowError(f"审核等级须为优、良、中、差之一，不是“{grade}”")
     current = filing_transition(
-        kind="target", filing=version, user=user, name=name, comment=comment, revision=revision
+        kind="target",
+        filing=version,
+        user=user,
+        name=name,
+        comment=comment,
+        revision=revision,
+        ready=_gate if name == "approve" else None,
     )
     current.review_grade = grade
+    # The quality of what was filed, before any return (evaluations.assessment rule 2).
+    current.first_review_grade = current.first_review_grade or grade
     current.review_comment = (comment or "").strip()
     if name == "approve":
         current.approved_at = timezone.now()

@@ -14,7 +14,7 @@ from .. import policies
 from ..models import Framework, Problem, Project, ThirdPartyScore, ThirdPartySheet
 from ..selectors.targets import framework_for
 from ..workflow import Role
-from .workflow import WorkflowError, check_version, evaluation_update, locked_row
+from .workflow import Conflict, WorkflowError, check_version, evaluation_update, locked_row
 
 
 def sheet_framework(project: Project) -> Framework:
@@ -28,11 +28,18 @@ def sheet_framework(project: Project) -> Framework:
 
 @transaction.atomic
 def sheet_save(
-    *, project: Project, user, scores: dict[int, tuple], summary: str | None = None, version=None
+    *,
+    project: Project,
+    user,
+    scores: dict[int, tuple],
+    summary: str | None = None,
+    version=None,
+    revision=None,
 ) -> ThirdPartySheet:
     """Save the firm's scores ({indicator id: (score, finding)}) and recompute the total.
 
-    Refuse a score above the indicator's points or for an indicator not in the framework.
+    Refuse a score above the indicator's points or for an indicator not in the framework,
+    and a save prepared on an older revision of the sheet (two evaluators at once).
     """
     current = locked_row(project)
     if not policies.in_scope(user, current):
@@ -40,9 +47,11 @@ def sheet_save(
     check_version(current, version)
     if not policies.can_edit_sheet(user, current):
         raise PermissionDenied(f"当前状态（{current.get_state_display()}）下不能评分")
-    sheet = ThirdPartySheet.objects.filter(project=current).first()
+    sheet = ThirdPartySheet.objects.select_for_update().filter(project=current).first()
     if sheet is None:
         sheet = ThirdPartySheet.objects.create(project=current, framework=sheet_framework(current))
+    elif revision is not None and sheet.revision != revision:
+        raise Conflict("评分表已被他人修改，您的评分未保存，请刷新后重试")
     leaves = {node.pk: node for node in sheet.framework.nodes.filter(level=3)}
     problems = []
     for indicator_id, (score, _finding) in scores.items():
@@ -71,6 +80,7 @@ def sheet_save(
         sheet.summary = summary
     complete = len(existing) == len(leaves) and all(r.pk for r in existing.values())
     sheet.total = sum((r.score for r in existing.values()), Decimal(0)) if complete else None
+    sheet.revision += 1
     sheet.save()
     if sheet.total is not None and current.score != sheet.total:
         evaluation_update(
@@ -80,22 +90,28 @@ def sheet_save(
 
 
 @transaction.atomic
-def problem_record(*, user, project: Project, description: str) -> Problem:
-    """Record a problem the firm or the bureau found on a project evaluation."""
-    if not policies.can_record_problem(user, project):
+def problem_record(
+    *, user, description: str, project: Project | None = None, unit_evaluation=None
+) -> Problem:
+    """Record a problem the firm or the bureau found on a project or a unit-overall
+    evaluation; the responsible unit is the evaluated one."""
+    record = project if project is not None else unit_evaluation
+    if record is None or (project is not None and unit_evaluation is not None):
+        raise WorkflowError("问题须对应一项重点项目评价或部门整体评价")
+    if not policies.can_record_problem(user, record):
         raise PermissionDenied
     if not (description or "").strip():
         raise WorkflowError("请填写问题描述")
-    if project.unit_id is None:
+    if record.unit_id is None:
         raise WorkflowError("该项目没有主管部门，无法确定整改责任单位")
     firm = policies.workflow_role(user) == Role.FIRM
-    source = Problem.Source.FIRM if firm else Problem.Source.BUREAU
     return Problem.objects.create(
-        region_id=project.region_id,
-        year=project.year,
-        unit_id=project.unit_id,
+        region_id=record.region_id,
+        year=record.year,
+        unit_id=record.unit_id,
         project=project,
-        source=source,
+        unit_evaluation=unit_evaluation,
+        source=Problem.Source.FIRM if firm else Problem.Source.BUREAU,
         description=description.strip(),
         created_by=user if user is not None and user.is_authenticated else None,
     )

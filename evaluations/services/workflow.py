@@ -11,7 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import policies
-from ..models import FirmRecusal, Project, ThirdPartySheet, WorkflowEvent
+from ..models import (
+    FirmRecusal,
+    PerformanceTarget,
+    Project,
+    SelfEvaluation,
+    ThirdPartySheet,
+    UnitEvaluation,
+    WorkflowEvent,
+)
 from ..workflow import TRANSITIONS, State, Transition
 
 
@@ -67,6 +75,8 @@ def _precondition(transition: Transition, record) -> str:
             return "请先填写自评得分"
     if transition.name == "assign" and record.firm_id is None:
         return "请先选择评价机构"
+    if transition.name == "assign" and (problem := _ex_ante_problem(record)):
+        return problem
     # A recusal put on file after the assignment still stops the firm's work.
     conflict = transition.name in ("assign", "submit_score", "approve") and firm_conflict(
         firm=record.firm, record=record
@@ -77,6 +87,44 @@ def _precondition(transition: Transition, record) -> str:
         return "尚无第三方机构评分"
     if transition.name == "submit_score" and _sheet_unfinished(record):
         return "第三方评分表尚未完成：每个三级指标都要评分"
+    return ""
+
+
+def _ex_ante_problem(record) -> str:
+    """Return why a key project may not enter evaluation for want of a passing ex-ante
+    assessment (evaluations.ex_ante), or ""."""
+    from .ex_ante import gate_problem  # services.ex_ante builds on this module
+
+    if not isinstance(record, Project):
+        return ""
+    target = PerformanceTarget.objects.filter(evaluation=record).first()
+    return gate_problem(target) if target is not None else ""
+
+
+def computed_elsewhere(*, record, line=None, changed: set[str]) -> str:
+    """Return why a field cannot be written directly because a table computes it, or "":
+    a project's third-party score comes from its sheet, a self-score from the unit's
+    self-evaluation table (an import or a form may not type over either)."""
+    if "score" in changed and _scored_on_sheet(record):
+        return "该项目的第三方评分由评分表计算，不能直接修改"
+    if "self_score" in changed:
+        if (
+            line is not None
+            and line.pk
+            and SelfEvaluation.objects.filter(funding_line=line).exists()
+        ):
+            return "该资金明细的自评得分由绩效自评表计算，不能直接修改"
+        if (
+            isinstance(record, UnitEvaluation)
+            and SelfEvaluation.objects.filter(
+                target__scope="unit",
+                target__region=record.region_id,
+                target__year=record.year,
+                target__unit=record.unit_id,
+                total__isnull=False,
+            ).exists()
+        ):
+            return "该单位的自评得分由部门整体绩效自评表计算，不能直接修改"
     return ""
 
 
@@ -182,8 +230,8 @@ def evaluation_update(*, record, user, changes: dict, version=None, from_sheet=F
     refused = sorted(set(changes) - allowed)
     if refused and "*" not in allowed:
         raise PermissionDenied(f"当前状态下不能修改：{'、'.join(refused)}")
-    if "score" in changes and not from_sheet and _scored_on_sheet(current):
-        raise WorkflowError("该项目的第三方评分由评分表计算，请在评分表中修改")
+    if not from_sheet and (problem := computed_elsewhere(record=current, changed=set(changes))):
+        raise WorkflowError(problem)
     if "firm" in changes and (problem := firm_conflict(firm=changes["firm"], record=current)):
         raise WorkflowError(problem)
     for name, value in changes.items():

@@ -1,10 +1,13 @@
 """The admin index's work queues ({% work_queues as queues %})."""
 
 from django import template
+from django.utils import timezone
 
 from .. import policies
 from ..admin.queues import filing_queues as user_filing_queues
 from ..admin.queues import work_queues as user_work_queues
+from ..selectors import rectification
+from ..workflow import Role
 
 register = template.Library()
 
@@ -25,3 +28,13 @@ def filing_queues(context):
 def imports_tables(context):
     """Return True if the logged-in user may upload filing tables (policies)."""
     return policies.can_import_tables(context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def overdue_problems(context):
+    """Return how many problems the logged-in user sees are past their deadline unverified
+    (departments and the bureau; 0 for the others)."""
+    user = context["request"].user
+    if policies.workflow_role(user) not in (Role.DEPARTMENT, Role.REVIEWER):
+        return 0
+    return rectification.counts(user=user, today=timezone.localdate())["overdue"]

@@ -1,9 +1,14 @@
-"""What every public page shares: finding the region and year it shows, and its breadcrumbs."""
+"""What every public page shares: finding the region and year it shows, its breadcrumbs and
+the section nav of its year."""
 
+from django.core.paginator import EmptyPage
 from django.http import Http404
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
-from .. import selectors
+from .. import (
+    converters,  # noqa: F401  (registers <region:…> and <year:…>)
+    selectors,
+)
 from ..models import Region
 
 # One message for "does not exist" and "not released", so the two cannot be told apart.
@@ -29,3 +34,44 @@ def crumbs(region=None, year=None, *trail) -> list[tuple[str, str | None]]:
         crumbs.append((f"{year} 年度", reverse("evaluations:overview", args=[region.code, year])))
     crumbs.extend(trail)
     return crumbs[:-1] + [(crumbs[-1][0], None)]
+
+
+# The sections of a year, in the order the year's section nav lists them: (url name, label).
+# A section whose route does not exist (yet) is left out of the nav.
+YEAR_SECTIONS = (
+    ("overview", "概览"),
+    ("units", "部门整体"),
+    ("projects", "重点项目"),
+    ("charts", "图表"),
+    ("report", "年度报告"),
+    ("application", "结果应用"),
+    ("downloads", "下载"),
+)
+
+
+def year_nav(region, year, current=None) -> dict:
+    """Return the section nav of a region's year, rendered by base.html.
+
+    current: the url name of the section the page belongs to (a project's page belongs to
+    "projects"); base.html marks it, as the page itself when the link points at this page.
+    """
+    items = []
+    for name, label in YEAR_SECTIONS:
+        try:
+            url = reverse(f"evaluations:{name}", args=[region.code, year])
+        except NoReverseMatch:
+            continue
+        items.append({"name": name, "label": label, "url": url, "current": name == current})
+    return {"label": f"{region.name} {year} 年度", "items": items}
+
+
+def paginate(table, page, *, per_page: int) -> None:
+    """Show per_page rows; a page that is not a number shows the first, one too far the last."""
+    try:
+        number = max(1, int(page or 1))
+    except ValueError:
+        number = 1
+    try:
+        table.paginate(per_page=per_page, page=number)
+    except EmptyPage:
+        table.paginate(per_page=per_page, page=table.paginator.num_pages)

@@ -7,7 +7,8 @@ Everything shown comes from the policy's public querysets, so a record the burea
 released answers exactly like one that does not exist.
 """
 
-from django.core.paginator import EmptyPage
+import itertools
+
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from ..tables import (
     UnitResultTable,
     grade_badge,
 )
-from .common import NOT_PUBLIC, crumbs, published_region_or_404
+from .common import NOT_PUBLIC, crumbs, paginate, published_region_or_404, year_nav
 
 PER_PAGE = 25
 EXPORT_PARAM = "_export"
@@ -76,6 +77,7 @@ def overview(request, region_code, year):
             "coverage_exact": grouped(coverage["funds"]) if coverage else "",
             "coverage_rounded": grouped(coverage["funds"], 2) if coverage else "",
             "crumbs": crumbs(region, year),
+            "year_nav": year_nav(region, year, "overview"),
         },
     )
 
@@ -102,6 +104,7 @@ def unit_results(request, region_code, year):
         title=UNITS_TITLE,
         filterset=filterset,
         table=UnitResultTable(filterset.qs, region=region),
+        section="units",
     )
 
 
@@ -120,16 +123,20 @@ def project_results(request, region_code, year):
         title=PROJECTS_TITLE,
         filterset=filterset,
         table=ProjectResultTable(filterset.qs, region=region),
+        section="projects",
     )
 
 
 @require_safe
 def unit_detail(request, region_code, unit_id):
     # Evaluated once here; the table and the heading read the same fetched rows.
-    history = selectors.unit_history(region_code=region_code, unit_id=unit_id)
+    history = list(selectors.unit_history(region_code=region_code, unit_id=unit_id))
     if not history:
         raise Http404(NOT_PUBLIC)
     unit, region = history[0].unit, history[0].region
+    # Newest first: each year is compared with the one released before it.
+    for newer, older in itertools.pairwise(history):
+        newer.previous = older
     return render(
         request,
         "evaluations/unit.html",
@@ -172,11 +179,12 @@ def project_detail(request, region_code, year, number):
             if evaluation
             else {},
             "crumbs": crumbs(region, year, (PROJECTS_TITLE, projects_url), (project.name, None)),
+            "year_nav": year_nav(region, year, "projects"),
         },
     )
 
 
-def _results_page(request, *, region, year, title, filterset, table):
+def _results_page(request, *, region, year, title, filterset, table, section):
     """Render a results table, or with ?_export=csv|xlsx|json download all its filtered rows."""
     export_format = request.GET.get(EXPORT_PARAM)
     if export_format is not None and export_format not in exports.FORMATS:
@@ -185,13 +193,13 @@ def _results_page(request, *, region, year, title, filterset, table):
         return HttpResponseBadRequest("筛选条件无效")
     RequestConfig(request, paginate=False).configure(table)
     if export_format is not None:
-        return _download(
+        return download(
             exports.FORMATS[export_format],
             table.export_rows(),
             table.export_columns,
             file_name=f"{region.name}{year}年{title}",
         )
-    _paginate(table, request.GET.get("page"))
+    paginate(table, request.GET.get("page"), per_page=PER_PAGE)
     return render(
         request,
         "evaluations/results.html",
@@ -203,23 +211,12 @@ def _results_page(request, *, region, year, title, filterset, table):
             "table": table,
             "export_formats": [("csv", "CSV"), ("xlsx", "Excel（XLSX）"), ("json", "JSON")],
             "crumbs": crumbs(region, year, (title, None)),
+            "year_nav": year_nav(region, year, section),
         },
     )
 
 
-def _paginate(table, page):
-    """Show PER_PAGE rows; a page that is not a number shows the first, one too far the last."""
-    try:
-        number = max(1, int(page or 1))
-    except ValueError:
-        number = 1
-    try:
-        table.paginate(per_page=PER_PAGE, page=number)
-    except EmptyPage:
-        table.paginate(per_page=PER_PAGE, page=table.paginator.num_pages)
-
-
-def _download(export_format, rows, columns, *, file_name):
+def download(export_format, rows, columns, *, file_name):
     response = HttpResponse(
         b"".join(export_format.chunks(rows, columns)), content_type=export_format.content_type
     )

@@ -190,3 +190,23 @@ def test_a_forged_transition_by_the_wrong_role_changes_nothing(client, roles, na
     evaluation.refresh_from_db()
     assert (evaluation.state, evaluation.revision) == before
     assert WorkflowEvent.objects.count() == events
+
+
+def test_a_table_left_on_an_adjusted_target_offers_to_move_onto_the_new_version(client, roles):
+    from evaluations.models import SelfEvaluation
+    from evaluations.services.self_evaluations import self_evaluation_start
+    from evaluations.services.targets import target_adjust, target_review, target_submit
+    from tests.admin.filings import approved_target
+
+    target = approved_target(roles)
+    evaluation = self_evaluation_start(target=target, user=roles.department)
+    version = target_adjust(target=target, user=roles.department, reason="调整")
+    target_submit(version=version, user=roles.department)
+    target_review(version=version, user=roles.reviewer, grade="优")
+    client.force_login(roles.department)
+    url = f"/admin/evaluations/selfevaluation/{evaluation.pk}/change/"
+    page = client.get(url).content.decode()
+    assert "按调整后的目标重新生成" in page
+    step = f"/admin/evaluations/selfevaluation/{evaluation.pk}/step/restart/"
+    client.post(step, {"revision": evaluation.revision, "comment": ""})
+    assert SelfEvaluation.objects.get().version == version

@@ -78,3 +78,13 @@ def test_problems_are_items_of_their_own_with_the_responsible_unit(world):
     with pytest.raises(PermissionDenied):
         problem_record(user=world.department, project=project, description="x")
     assert Problem.objects.count() == 2
+
+
+def test_a_problem_found_on_a_units_overall_evaluation_is_the_units_to_rectify(world):
+    evaluation = world.unit_evaluation(State.ASSIGNED)
+    found = problem_record(
+        user=world.firm_user, unit_evaluation=evaluation, description="预算编制粗放"
+    )
+    assert (found.unit, found.unit_evaluation, found.project) == (world.own_unit, evaluation, None)
+    with pytest.raises(PermissionDenied):
+        problem_record(user=world.other_firm_user, unit_evaluation=evaluation, description="x")

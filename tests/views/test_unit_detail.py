@@ -38,8 +38,8 @@ def test_it_shows_the_unit_name_kind_and_region(client, education):
 def test_it_lists_the_released_years_newest_first(client, education):
     rows = table_rows(client.get(unit_url(education.pk)))
     assert rows == [
-        ["2023 年度", "丙评价公司", "91.50", "优"],
-        ["2021 年度", "北京信府科技有限责任公司", "83.21", "良"],
+        ["2023 年度", "丙评价公司", "91.50", "优", "上升 8.29 分（2021 年度 83.21 分）"],
+        ["2021 年度", "北京信府科技有限责任公司", "83.21", "良", "—"],
     ]
 
 
