@@ -1,4 +1,5 @@
-"""URL converters of the public pages: <region:…> a 6-digit code, <year:…> a 4-digit year.
+"""URL converters: <region:…> a 6-digit code, <year:…> a 4-digit year, <id:…> a record id
+or number that fits the database's bigint (a longer one is a 404, not an overflow).
 
 Registered when this module is first imported: every view module imports views.common,
 which imports it, so a route using them is always built after them (even when the admin's
@@ -28,5 +29,16 @@ class YearConverter:
         return str(value)
 
 
+class IdConverter:
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
 register_converter(RegionCodeConverter, "region")
+register_converter(IdConverter, "id")
 register_converter(YearConverter, "year")

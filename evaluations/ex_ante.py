@@ -15,6 +15,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from .decimals import exact
 from .grading import Grade
 from .models.ex_ante import Conclusion, ExAnteAssessment
 from .models.targets import PerformanceTarget
@@ -63,8 +64,12 @@ def supports(assessment: ExAnteAssessment, template) -> bool:
     return assessment.conclusion == Conclusion.ADJUST and template.adjusted_passes
 
 
-def failure(assessment: ExAnteAssessment | None, template) -> str:
-    """Return why the assessment does not let the project through, or "" if it does."""
+def failure(assessment: ExAnteAssessment | None, template, funds=None) -> str:
+    """Return why the assessment does not let the project through, or "" if it does.
+
+    funds: the year's funds the target asks for; above the funds supported, the project
+    needs a new assessment (a supported project is budgeted at the funds supported).
+    """
     if assessment is None:
         return "该项目须经事前绩效评估，尚未提交评估"
     if assessment.state != ExAnteAssessment.State.CONCLUDED:
@@ -73,6 +78,12 @@ def failure(assessment: ExAnteAssessment | None, template) -> str:
         return f"事前绩效评估得分 {assessment.total} 低于 {template.pass_mark} 分，不得纳入预算"
     if not supports(assessment, template):
         return f"事前绩效评估结论为“{assessment.get_conclusion_display()}”，不得纳入预算"
+    if funds is not None and assessment.supported is not None and funds > assessment.supported:
+        supported = exact(assessment.supported)
+        return (
+            f"年度资金 {exact(funds)} 万元超过事前绩效评估核定的 {supported} 万元，"
+            "须按核定资金安排或重新评估"
+        )
     return ""
 
 

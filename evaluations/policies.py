@@ -499,6 +499,12 @@ def can_write_report(user, region) -> bool:
     )
 
 
+def can_publish_report(user, region) -> bool:
+    """Return True if the user may release the report's narrative to the public: the
+    publisher of the region (as for results)."""
+    return acts_as(user, Role.PUBLISHER) and _holds_region(user, region.pk)
+
+
 def _holds_region(user, region_id) -> bool:
     if user is not None and user.is_active and user.is_superuser:
         return True

@@ -17,13 +17,13 @@ app_name = "evaluations"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<region:region_code>/", views.region_detail, name="region"),
-    path("<region:region_code>/units/<int:unit_id>/", views.unit_detail, name="unit"),
+    path("<region:region_code>/units/<id:unit_id>/", views.unit_detail, name="unit"),
     path("<region:region_code>/<year:year>/", views.overview, name="overview"),
     path("<region:region_code>/<year:year>/summary.json", views.summary_json, name="summary"),
     path("<region:region_code>/<year:year>/units/", views.unit_results, name="units"),
     path("<region:region_code>/<year:year>/projects/", views.project_results, name="projects"),
     path(
-        "<region:region_code>/<year:year>/projects/<int:number>/",
+        "<region:region_code>/<year:year>/projects/<id:number>/",
         views.project_detail,
         name="project",
     ),

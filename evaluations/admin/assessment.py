@@ -158,11 +158,21 @@ class DepartmentAssessmentAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return (
-            policies.visible_assessments(request.user)
-            .select_related("unit", "region", "adjusted_by")
-            .annotate(rank=_rank())
+        rows = policies.visible_assessments(request.user).select_related(
+            "unit", "region", "adjusted_by"
         )
+        # The rank is the bureau's to see: not annotated (nor filterable) for a department.
+        if policies.workflow_role(request.user) in policies.BUREAU:
+            rows = rows.annotate(rank=_rank())
+        return rows
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if (
+            lookup.split("__")[0] == "rank"
+            and policies.workflow_role(request.user) not in policies.BUREAU
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_list_display(self, request):
         # A department sees its own rows, not where they stand among the others.

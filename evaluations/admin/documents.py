@@ -16,7 +16,10 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import content_disposition_header
 
-from .. import policies
+from .. import (
+    converters,  # noqa: F401  (registers <id:…>, <year:…>)
+    policies,
+)
 from ..documents import Kind
 from ..layouts.write import write_document
 from ..models import MonitoringReport, SelfEvaluation, TargetVersion
@@ -154,7 +157,7 @@ def urls(site):
     return [
         path("tables/import/", site.admin_view(tables_import), name="import"),
         path(
-            "tables/<str:kind>/<int:pk>/xlsx/",
+            "tables/<str:kind>/<id:pk>/xlsx/",
             site.admin_view(tables_export),
             name="export",
         ),

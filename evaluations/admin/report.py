@@ -13,11 +13,15 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from .. import policies
+from .. import (
+    converters,  # noqa: F401  (registers <id:…>, <year:…>)
+    policies,
+)
 from ..models import Region, ReportSection, ReportText
 from ..report import annual_report, narrative
-from ..services.report import report_text_copy, report_text_save
+from ..services.report import report_publish, report_text_copy, report_text_save
 from ..views.report import render_report
+from ..workflow import Role
 from .filing_forms import RefusableForm
 from .filings import RefusalsShown
 
@@ -59,11 +63,20 @@ class ReportTextForm(RefusableForm):
 @admin.register(ReportText)
 class ReportTextAdmin(RefusalsShown):
     form = ReportTextForm
-    list_display = ["section", "region", "year", "excerpt", "updated_by", "updated_at", "preview"]
+    list_display = [
+        "section",
+        "region",
+        "year",
+        "excerpt",
+        "published",
+        "updated_by",
+        "updated_at",
+        "preview",
+    ]
     list_filter = ["year", "section"]
     search_fields = ["text"]
     list_select_related = ["region", "updated_by"]
-    actions = ["copy_to_next_year"]
+    actions = ["copy_to_next_year", "publish"]
 
     def get_queryset(self, request):
         regions = writable_regions(request.user)
@@ -102,7 +115,7 @@ class ReportTextAdmin(RefusalsShown):
         preview = self.admin_site.admin_view(self.preview_view)
         return [
             path(
-                "preview/<int:region_id>/<int:year>/",
+                "preview/<id:region_id>/<year:year>/",
                 preview,
                 name="evaluations_reporttext_preview",
             ),
@@ -113,8 +126,39 @@ class ReportTextAdmin(RefusalsShown):
         region = get_object_or_404(Region, pk=region_id)
         if not policies.can_write_report(request.user, region):
             raise PermissionDenied
-        report = annual_report(region=region, year=year)
+        report = annual_report(region=region, year=year, draft=True)
         return render_report(request, report, preview=True)
+
+    @admin.action(description="公开所选年度的报告正文（公开人）")
+    def publish(self, request, queryset):
+        done = set()
+        for text in queryset.select_related("region"):
+            key = (text.region_id, text.year)
+            if key in done:
+                continue
+            done.add(key)
+            try:
+                changed = report_publish(region=text.region, year=text.year, user=request.user)
+            except PermissionDenied:
+                self.message_user(request, "只有该区划的公开人可以公开报告正文", messages.ERROR)
+                return
+            self.message_user(
+                request,
+                f"{text.region.name} {text.year} 年度报告正文已公开（{changed} 个部分有更新）",
+                messages.SUCCESS,
+            )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not policies.acts_as(request.user, Role.PUBLISHER):
+            actions.pop("publish", None)
+        return actions
+
+    @admin.display(description="公开状态")
+    def published(self, text):
+        if not text.published_at:
+            return "未公开"
+        return "已公开" if text.published_text == text.text else "有未公开的修改"
 
     @admin.action(description="复制到下一年度（只补缺少的部分）")
     def copy_to_next_year(self, request, queryset):

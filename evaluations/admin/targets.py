@@ -17,7 +17,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.timezone import localtime
 
-from .. import policies
+from .. import (
+    converters,  # noqa: F401  (registers <id:…>, <year:…>)
+    policies,
+)
 from ..decimals import exact
 from ..models import PerformanceTarget, TargetVersion
 from ..selectors.targets import pending_versions, version_tree
@@ -303,7 +306,7 @@ class PerformanceTargetAdmin(FilingAdmin):
         info = self.opts.app_label, self.opts.model_name
         return [
             path(
-                "<path:object_id>/versions/<int:number>/",
+                "<path:object_id>/versions/<id:number>/",
                 self.admin_site.admin_view(self.version_view),
                 name="{}_{}_version".format(*info),
             ),

@@ -196,12 +196,16 @@ class ReportSection(models.TextChoices):
 
 
 class ReportText(models.Model):
-    """The bureau's own words for one section of a region's annual report."""
+    """The bureau's own words for one section of a region's annual report: a draft the
+    reviewer edits, and the text the publisher released, which the public report shows."""
 
     region = models.ForeignKey(Region, models.CASCADE, related_name="+", verbose_name="区划")
     year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
     section = models.CharField("部分", max_length=20, choices=ReportSection.choices)
-    text = models.TextField("正文", blank=True)
+    text = models.TextField("正文", blank=True, help_text="草稿：公开前只在预览中可见")
+    # What the public report shows: the text as it was when the publisher released it.
+    published_text = models.TextField("已公开正文", blank=True, editable=False)
+    published_at = models.DateTimeField("公开时间", null=True, blank=True, editable=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,

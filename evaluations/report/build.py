@@ -39,9 +39,14 @@ def numeral(n: int) -> str:
     return head + (NUMERALS[ones - 1] if ones else "")
 
 
-def annual_report(*, region: Region, year: int) -> Report:
-    """Return the region's annual report for the year, from released records only."""
-    texts = reads.report_texts(region=region, year=year)
+def annual_report(*, region: Region, year: int, draft: bool = False) -> Report:
+    """Return the region's annual report for the year, from released records only.
+
+    The public report (draft False) shows the narrative the publisher released and leaves
+    out a paragraph whose figure the released records cannot give; the bureau's preview
+    (draft True) shows the draft with such a figure marked 【无此数据：…】.
+    """
+    texts = reads.report_texts(region=region, year=year, draft=draft)
     summary = year_summary(region=region, year=year)
     units = reads.units_by_firm(region=region, year=year)
     projects = list(project_results(region=region, year=year))
@@ -49,6 +54,7 @@ def annual_report(*, region: Region, year: int) -> Report:
     figures = Figures(
         region=region, year=year, summary=summary, projects=projects, firms=units_table.firms
     )
+    figures.draft = draft
     generated = {
         "绩效目标覆盖情况": sentences.targets(
             figures, public_target_coverage(region=region, year=year)
@@ -121,7 +127,10 @@ def _section(key: str, text: str, generated: dict, figures: Figures) -> list:
             placed.add(value)
             blocks.extend(generated[value])
         else:
-            blocks.append(Paragraph(figures.runs(value)))
+            known = len(figures.unresolved)
+            paragraph = Paragraph(figures.runs(value))
+            if figures.draft or len(figures.unresolved) == known:
+                blocks.append(paragraph)
     for name in narrative.BLOCKS.get(key, ()):
         if name not in placed:
             blocks.extend(generated[name])

@@ -8,6 +8,7 @@ report merges them; the page number centred in the footer. Chinese fonts are set
 eastAsia font of w:rFonts, the one Word uses for CJK text.
 """
 
+import re
 from io import BytesIO
 
 from docx import Document
@@ -49,6 +50,15 @@ PROJECT_COLUMNS = (
 )
 
 
+# Control characters (a paste from Word, a stray byte in a name) are not allowed in XML:
+# dropped, so the document is always written.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _safe(text) -> str:
+    return _NOT_XML.sub("", str(text))
+
+
 def report_docx(report: Report) -> bytes:
     """Return the report as the bytes of a .docx file."""
     document = Document()
@@ -56,14 +66,14 @@ def report_docx(report: Report) -> bytes:
     _styles(document)
     document.core_properties.title = report.title
     document.core_properties.author = "预算绩效管理与公开系统"
-    document.add_paragraph(report.title, style="报告标题")
+    document.add_paragraph(_safe(report.title), style="报告标题")
     for block in report.opening:
         _block(document, block)
     for chapter in report.chapters:
-        document.add_paragraph(chapter.heading, style="Heading 1")
+        document.add_paragraph(_safe(chapter.heading), style="Heading 1")
         for block in chapter.blocks:
             _block(document, block)
-    document.add_paragraph(report.note, style="附注")
+    document.add_paragraph(_safe(report.note), style="附注")
     out = BytesIO()
     document.save(out)
     return out.getvalue()
@@ -98,7 +108,7 @@ def _page_number(paragraph):
             element.set(qn("w:fldCharType"), value)
         else:
             element.set(qn("xml:space"), "preserve")
-            element.text = value
+            element.text = _safe(value)
         paragraph.add_run()._r.append(element)
 
 
@@ -149,9 +159,9 @@ def _styles(document):
 
 def _block(document, block):
     if isinstance(block, Heading):
-        document.add_paragraph(block.text, style="Heading 2")
+        document.add_paragraph(_safe(block.text), style="Heading 2")
     elif isinstance(block, Paragraph):
-        document.add_paragraph(block.text, style="Normal")
+        document.add_paragraph(_safe(block.text), style="Normal")
     elif isinstance(block, UnitTable):
         _unit_table(document, block)
     elif isinstance(block, ProjectTable):
@@ -182,7 +192,7 @@ class _Grid:
 def _table(document, caption: str, columns, body_rows: int) -> _Grid:
     """Add a caption and a table of the columns under a header row repeated on every
     page; return its grid (body rows from 1)."""
-    document.add_paragraph(caption, style="表题")
+    document.add_paragraph(_safe(caption), style="表题")
     table = document.add_table(rows=1 + body_rows, cols=len(columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -206,7 +216,7 @@ def _write(cell, text: str, style_id: str, *, bold=False, left=False):
     paragraph = cell.paragraphs[0]
     paragraph._p.style = style_id
     paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(_safe(text))
     if bold:
         run.bold = True
 

@@ -48,6 +48,7 @@ class Figures:
         self.region, self.year = region, year
         self.projects = {project.number: project for project in projects}
         self.unresolved: list[str] = []
+        self.draft = False  # the bureau's preview shows what the public report leaves out
         units, keyed = summary["units"], summary["projects"]
         units_url, projects_url = self.url("units"), self.url("projects")
         values = {

@@ -4,7 +4,7 @@ of queries whatever the number of units (evaluations.assessment states the rules
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from ..assessment import Facts
@@ -42,18 +42,19 @@ def _on_or_before(field: str, day: datetime.date | None) -> Q:
     return done & Q(**{f"{field}__date__lte": day}) if day is not None else done
 
 
+def _events(model, action: str):
+    """Return the events of the action on the outer query's filing."""
+    return WorkflowEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=OuterRef("pk"),
+        action=action,
+    )
+
+
 def _first(model, action: str):
     """Return a subquery of when a filing was first given the action (a later resubmission
     after a return does not make a filing filed on time late)."""
-    return Subquery(
-        WorkflowEvent.objects.filter(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=OuterRef("pk"),
-            action=action,
-        )
-        .order_by("at")
-        .values("at")[:1]
-    )
+    return Subquery(_events(model, action).order_by("at").values("at")[:1])
 
 
 def unit_facts(*, region: Region, year: int, template, today: datetime.date) -> dict[int, Facts]:
@@ -68,9 +69,12 @@ def unit_facts(*, region: Region, year: int, template, today: datetime.date) -> 
     def of(unit_id) -> Facts:
         return facts[owner[unit_id]]
 
-    first = TargetVersion.objects.filter(
-        target__region=region, target__year=year, number=1
-    ).annotate(first_submitted=_first(TargetVersion, "target_submit"))
+    # Targets entered from paper as approved were not filed here: they are not judged.
+    first = (
+        TargetVersion.objects.filter(target__region=region, target__year=year, number=1)
+        .exclude(Exists(_events(TargetVersion, "target_import_approve")))
+        .annotate(first_submitted=_first(TargetVersion, "target_submit"))
+    )
     for row in first.values("target__unit").annotate(
         n=Count("pk"),
         on_time=Count("pk", filter=_on_or_before("first_submitted", template.target_due)),

@@ -17,9 +17,12 @@ from .rectification import overdue_condition
 from .results import unit_results
 
 
-def report_texts(*, region: Region, year: int) -> dict[str, str]:
-    """Return the bureau's narrative of the region's report for the year, by section."""
-    return dict(ReportText.objects.filter(region=region, year=year).values_list("section", "text"))
+def report_texts(*, region: Region, year: int, draft: bool = False) -> dict[str, str]:
+    """Return the bureau's narrative of the region's report for the year, by section: the
+    released text (the public report), or the draft (the bureau's preview)."""
+    field = "text" if draft else "published_text"
+    rows = ReportText.objects.filter(region=region, year=year).values_list("section", field)
+    return dict(rows)
 
 
 def units_by_firm(*, region: Region, year: int) -> list[UnitEvaluation]:

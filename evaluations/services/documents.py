@@ -28,6 +28,7 @@ from ..models import MonitoringPeriod, PerformanceTarget, SelfEvaluation, Unit
 from ..scoring import TIER_SHARES, Tier
 from ..selectors.targets import leaves, version_tree
 from ..workflow import FilingState
+from .ex_ante import gate_problem
 from .monitoring import monitoring_report_save
 from .self_evaluations import (
     self_evaluation_restart,
@@ -293,7 +294,10 @@ def _version_fields(document: Document) -> dict:
 
 
 def _approve_imported(version, user) -> None:
-    """Enter a version approved on paper as approved, with an event saying so."""
+    """Enter a version approved on paper as approved, with an event saying so; the ex-ante
+    gate applies to it as to any approval."""
+    if problem := gate_problem(version.target, version=version):
+        raise WorkflowError(problem)
     target = locked_row(version.target)
     if target.approved_version_id:
         type(version).objects.filter(pk=target.approved_version_id).update(

@@ -38,7 +38,9 @@ def gate_problem(target: PerformanceTarget, *, version=None) -> str:
     if not ex_ante.needs_assessment(target, template, version=version):
         return ""
     assessment = ExAnteAssessment.objects.filter(target=target).select_related("template").first()
-    return ex_ante.failure(assessment, assessment.template if assessment else template)
+    version = version or target.approved_version or target.versions.order_by("-number").first()
+    funds = version.funds_total if version is not None else None
+    return ex_ante.failure(assessment, assessment.template if assessment else template, funds)
 
 
 def _seen(assessment, user, revision) -> ExAnteAssessment:
@@ -134,6 +136,9 @@ def ex_ante_grade(*, assessment, user, grades: dict[int, tuple[str, str]], revis
     current = _seen(assessment, user, revision)
     if not policies.can_grade_ex_ante(user, current):
         raise PermissionDenied
+    # A recusal put on file after the commission still stops the firm's work.
+    if current.firm_id and (problem := firm_conflict(firm=current.firm, record=current.target)):
+        raise WorkflowError(problem)
     items = {item.pk: item for item in current.template.items.all()}
     existing = {g.item_id: g for g in current.grades.all()}
     for item_id, (grade, note) in grades.items():

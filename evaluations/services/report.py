@@ -9,10 +9,12 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from .. import policies
 from ..models import Region, ReportSection, ReportText
 from ..report import narrative
+from .workflow import record_event
 
 
 def _checked(text: str, section: str) -> str:
@@ -79,7 +81,39 @@ def report_texts_load(*, region: Region, year: int, path: Path) -> list[ReportTe
     for section, paragraphs in sections.items():
         text = _checked("\n".join(paragraphs), section)
         if section not in existing:
+            # A report already published elsewhere: its words are public as they stand.
             created.append(
-                ReportText.objects.create(region=region, year=year, section=section, text=text)
+                ReportText.objects.create(
+                    region=region,
+                    year=year,
+                    section=section,
+                    text=text,
+                    published_text=text,
+                    published_at=timezone.now(),
+                )
             )
     return created
+
+
+@transaction.atomic
+def report_publish(*, region: Region, year: int, user) -> int:
+    """Release the narrative of the region's report for the year as it stands now (the
+    publisher's step); return how many sections changed for the public."""
+    if not policies.can_publish_report(user, region):
+        raise PermissionDenied
+    texts = list(ReportText.objects.select_for_update().filter(region=region, year=year))
+    changed = [t for t in texts if t.published_text != t.text]
+    now = timezone.now()
+    for text in changed:
+        text.published_text, text.published_at = text.text, now
+    ReportText.objects.bulk_update(changed, ["published_text", "published_at"])
+    for text in changed:
+        record_event(
+            text,
+            action="report_publish",
+            from_state="",
+            to_state="",
+            user=user,
+            comment=text.get_section_display(),
+        )
+    return len(changed)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from .. import policies
 from ..models import (
+    BudgetDecision,
     FirmRecusal,
     PerformanceTarget,
     Project,
@@ -97,7 +98,16 @@ def _ex_ante_problem(record) -> str:
 
     if not isinstance(record, Project):
         return ""
+    # Tied to its target, or found by its name and owner when created after it.
     target = PerformanceTarget.objects.filter(evaluation=record).first()
+    if target is None and record.unit_id is not None:
+        target = PerformanceTarget.objects.filter(
+            region=record.region_id,
+            year=record.year,
+            unit=record.unit_id,
+            scope=PerformanceTarget.Scope.PROJECT,
+            project_name=record.name,
+        ).first()
     return gate_problem(target) if target is not None else ""
 
 
@@ -184,6 +194,11 @@ def evaluation_transition(*, record, name: str, user, comment: str = "", version
         current.released_at = None
     current._history_user = user
     current.save()
+    if transition.name in ("reopen", "reopen_to_unit"):
+        # A correction may change the score: its budget decision is to be made again.
+        BudgetDecision.objects.filter(
+            **{"project" if isinstance(current, Project) else "unit_evaluation": current}
+        ).update(state=BudgetDecision.State.PROPOSED)
     record_event(
         current,
         action=transition.name,

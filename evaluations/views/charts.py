@@ -400,5 +400,5 @@ def _cell(value) -> tuple[str, bool]:
 urlpatterns = [
     path("<region:region_code>/<year:year>/charts/", year_charts, name="charts"),
     path("<region:region_code>/history/", region_history, name="region_history"),
-    path("<region:region_code>/units/<int:unit_id>/history/", unit_history, name="unit_history"),
+    path("<region:region_code>/units/<id:unit_id>/history/", unit_history, name="unit_history"),
 ]

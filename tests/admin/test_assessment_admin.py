@@ -328,3 +328,10 @@ def test_the_list_takes_the_same_queries_for_3_units_and_9(client, roles, rows):
         Unit.objects.create(region=roles.region, name=f"单位{i}", kind="department")
     assessments_compute(region=roles.region, year=YEAR, user=roles.reviewer)
     assert listing_queries() == few
+
+
+def test_a_department_cannot_learn_its_rank_by_filtering(client, roles, rows):
+    client.force_login(roles.department)
+    for rank in (1, 3):
+        response = client.get(changelist_url(DepartmentAssessment, f"rank={rank}"))
+        assert response.status_code in (302, 400) or not response.context["cl"].result_list

@@ -236,7 +236,8 @@ def test_the_reviewer_grades_each_item_and_concludes(client, roles, own):
         D("400.5"),
     )
     text = page_text(client.get(admin_url(own)))
-    assert "评估闸门：已通过，可批复绩效目标、纳入评价" in text
+    # Supported at less than the target's funds: the target must come down to 400.5 first.
+    assert "超过事前绩效评估核定的 400.5 万元，须按核定资金安排或重新评估" in text
 
 
 def test_grades_may_be_entered_in_part_and_a_note_needs_a_grade(client, roles, own):

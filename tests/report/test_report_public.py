@@ -50,7 +50,8 @@ def test_withdrawing_a_unit_and_a_project_takes_them_out_of_every_figure(
         assert "三、28个重点项目支出绩效评价情况" in text
         assert "28个项目评价涉及资金总额8,264.72676万元（约8,264.73万元），共33项资金明细" in text
         assert "20个项目评价等级为“优”" in text
-        assert "【无此数据：项目5.资金】" in text  # the narrative's reference, left unfilled
+        # The paragraph citing the withdrawn project is left out, not shown half-filled.
+        assert "【无此数据" not in text
     assert Decimal("9298.22276") - Decimal("1033.496") == Decimal("8264.72676")
 
 

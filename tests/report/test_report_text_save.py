@@ -6,7 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from evaluations.models import ReportSection, ReportText
-from evaluations.services.report import report_text_copy, report_text_save, report_texts_load
+from evaluations.services.report import (
+    report_publish,
+    report_text_copy,
+    report_text_save,
+    report_texts_load,
+)
 
 from .conftest import NARRATIVE
 from .reading import docx_document, docx_text, page_text
@@ -19,12 +24,19 @@ def plans(region):
     return ReportText.objects.get(region=region, year=2021, section=ReportSection.PLANS)
 
 
-def test_the_bureaus_edit_shows_on_the_page_and_in_the_docx(client, people, report_2021):
+def test_the_bureaus_edit_shows_on_the_page_and_in_the_docx_once_published(
+    client, people, report_2021
+):
     saved = report_text_save(
-        region=report_2021, year=2021, section="plans", text=PLANS, user=people.publisher
+        region=report_2021, year=2021, section="plans", text=PLANS, user=people.reviewer
     )
+    assert (saved.text, saved.updated_by) == (PLANS, people.reviewer)
+    # A draft until the publisher releases it: the public report still shows the old words.
+    assert SHOWN not in page_text(client.get("/520111/2021/report/"))
+    with pytest.raises(PermissionDenied):
+        report_publish(region=report_2021, year=2021, user=people.reviewer)
+    assert report_publish(region=report_2021, year=2021, user=people.publisher) == 1
 
-    assert (saved.text, saved.updated_by) == (PLANS, people.publisher)
     page = page_text(client.get("/520111/2021/report/"))
     document = docx_text(docx_document(client.get("/520111/2021/report.docx")))
     for text in (page, document):

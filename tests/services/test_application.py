@@ -425,3 +425,16 @@ def test_proposing_takes_the_same_queries_for_few_evaluations_and_many(world):
 
     assert few == many
     assert BudgetDecision.objects.count() == 32
+
+
+def test_a_correction_sends_a_confirmed_decision_back_to_be_made_again(world):
+    from evaluations.services.application import decision_confirm
+    from evaluations.services.workflow import evaluation_transition
+
+    evaluation = project(world, "95")
+    propose(world)
+    decision = decision_of(evaluation)
+    decision_confirm(decision=decision, user=world.reviewer, action=decision.proposed_action)
+    assert decision_of(evaluation).state == BudgetDecision.State.CONFIRMED
+    evaluation_transition(record=evaluation, name="reopen", user=world.reviewer, comment="重评")
+    assert decision_of(evaluation).state == BudgetDecision.State.PROPOSED

@@ -16,6 +16,7 @@ from evaluations.models import (
     ExAnteTemplate,
     FirmRecusal,
     PerformanceTarget,
+    Project,
     Region,
     UserRole,
     WorkflowEvent,
@@ -634,6 +635,10 @@ def test_adjusted_support_passes_where_the_template_says_so(world, adjusted_pass
         supported="300",
     )
     if approved:
+        # Supported at 300: the target must come down to it first.
+        with pytest.raises(WorkflowError, match="超过事前绩效评估核定的 300 万元"):
+            approve(world, target)
+        target.versions.update(funds_total=D("300"))
         assert approve(world, target).state == FilingState.APPROVED
     else:
         with pytest.raises(WorkflowError, match="事前绩效评估结论为“调整后支持”"):
@@ -809,3 +814,22 @@ def test_the_savings_are_of_the_region_and_year_in_the_callers_scope(world):
         region=world.region, year=2022, assessments=visible_ex_ante(elsewhere)
     )
     assert summary.assessed == 0
+
+
+def test_a_key_project_created_after_its_target_meets_the_gate_at_assignment(world):
+    from evaluations.services.workflow import evaluation_transition
+
+    new_project(world, name="新建学校")  # a new 476.604万元 project, never assessed
+    project = world.project(State.SUBMITTED, number=9)
+    Project.objects.filter(pk=project.pk).update(name="新建学校")
+    project.refresh_from_db()
+    with pytest.raises(WorkflowError, match="须经事前绩效评估"):
+        evaluation_transition(record=project, name="assign", user=world.reviewer)
+
+
+def test_a_table_entered_as_approved_meets_the_gate_too(world):
+    from evaluations.services.documents import _approve_imported
+
+    target = new_project(world, name="纸面批复的新项目")
+    with pytest.raises(WorkflowError, match="须经事前绩效评估"):
+        _approve_imported(target.versions.get(), world.reviewer)

@@ -10,7 +10,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
-from evaluations.models import Conclusion, Firm, PerformanceTarget, Project, Unit
+from evaluations.models import Conclusion, Firm, PerformanceTarget, Project, TargetVersion, Unit
 from evaluations.selectors.public_filings import project_filings
 from evaluations.services.ex_ante import ex_ante_commission, ex_ante_conclude, ex_ante_submit
 from evaluations.services.targets import target_review
@@ -80,6 +80,8 @@ def key_project(people, *, conclude=True, state=State.RELEASED, number=1):
             supported=Decimal("400.123456"),
             opinion="立项必要；设备购置预算偏高，按核定数安排",
         )
+        # Budgeted at the funds supported, as the gate requires.
+        TargetVersion.objects.filter(target=target).update(funds_total=Decimal("400.123456"))
     target_review(version=target.versions.get(), user=people.reviewer, grade="优")
     project.refresh_from_db()
     return project
