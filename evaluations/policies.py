@@ -10,11 +10,9 @@ assigned to it, the bureau on its region's.
 from django.db.models import Q, QuerySet
 
 from .models import (
-    ApplicationRules,
     BudgetDecision,
     DepartmentAssessment,
     ExAnteAssessment,
-    Framework,
     FundingLine,
     MonitoringPeriod,
     MonitoringReport,
@@ -331,22 +329,23 @@ def visible_regions(user) -> QuerySet[Region]:
     return queryset.none()
 
 
-def can_keep_framework(user, framework=None) -> bool:
-    """Return True if the user may keep the indicator template (any template, given None):
-    the bureau's reviewer, a region's for its region, the defaults only unbound to one."""
+def can_keep_settings(user, row=None) -> bool:
+    """Return True if the user may keep a region's settings row — an indicator, ex-ante or
+    assessment template, result application rules — (any, given None): the bureau's
+    reviewer, a region's row for its region, the defaults only unbound to one."""
     if not acts_as(user, Role.REVIEWER):
         return False
-    if framework is None:
+    if row is None:
         return True
-    if framework.region_id is None:
+    if row.region_id is None:
         role = role_of(user)
         return role is None or role.region_id is None
-    return visible_regions(user).filter(pk=framework.region_id).exists()
+    return visible_regions(user).filter(pk=row.region_id).exists()
 
 
-def visible_frameworks(user) -> QuerySet[Framework]:
-    """Return the templates the user sees: the defaults and its regions' own."""
-    return Framework.objects.filter(Q(region__isnull=True) | Q(region__in=visible_regions(user)))
+def visible_settings(user, model) -> QuerySet:
+    """Return the settings rows of the model the user sees: the defaults and its regions'."""
+    return model.objects.filter(Q(region__isnull=True) | Q(region__in=visible_regions(user)))
 
 
 def visible_periods(user) -> QuerySet[MonitoringPeriod]:
@@ -467,19 +466,6 @@ def visible_decisions(user) -> QuerySet[BudgetDecision]:
             Q(unit_evaluation__unit__in=role.unit_ids) | Q(project__unit__in=role.unit_ids)
         )
     return _scoped(BudgetDecision.objects.all(), user)
-
-
-def visible_application_rules(user) -> QuerySet[ApplicationRules]:
-    """Return the result application rules the user sees: the defaults and its regions'."""
-    return ApplicationRules.objects.filter(
-        Q(region__isnull=True) | Q(region__in=visible_regions(user))
-    )
-
-
-def can_keep_application_rules(user, rules=None) -> bool:
-    """Return True if the user may keep the rules (any, given None): the reviewer, a
-    region's rules for its own region, the defaults only unbound to one (the template rule)."""
-    return can_keep_framework(user, rules)
 
 
 def can_propose_decisions(user, region) -> bool:

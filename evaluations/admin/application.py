@@ -29,6 +29,7 @@ from ..services.workflow import WorkflowError
 from ..workflow import Role
 from .filing_forms import STALE, RefusableForm
 from .filings import RefusalsShown
+from .settings import RegionSettingsAdmin
 
 CONFIRM, REOPEN = "_confirm", "_reopen"
 EVENT_LABELS = {
@@ -46,7 +47,7 @@ class RulesForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not policies.can_keep_application_rules(
+        if not policies.can_keep_settings(
             self.user, ApplicationRules(region=cleaned.get("region"))
         ):
             self.add_error("region", "您只能设置本区划的规则；默认规则由不限区划的审核人设置")
@@ -54,7 +55,7 @@ class RulesForm(forms.ModelForm):
 
 
 @admin.register(ApplicationRules)
-class ApplicationRulesAdmin(admin.ModelAdmin):
+class ApplicationRulesAdmin(RegionSettingsAdmin):
     form = RulesForm
     list_display = [
         "__str__",
@@ -74,32 +75,7 @@ class ApplicationRulesAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return policies.visible_application_rules(request.user).select_related("region")
-
-    def has_module_permission(self, request):
-        return policies.workflow_role(request.user) in policies.BUREAU
-
-    def has_view_permission(self, request, obj=None):
-        return policies.workflow_role(request.user) in policies.BUREAU
-
-    def has_add_permission(self, request):
-        return policies.can_keep_application_rules(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return policies.can_keep_application_rules(request.user, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return policies.can_keep_application_rules(request.user, obj)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = request.user
-        return form
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "region":
-            kwargs["queryset"] = policies.visible_regions(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().get_queryset(request).select_related("region")
 
 
 # -- the decisions -----------------------------------------------------------------------

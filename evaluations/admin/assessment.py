@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -29,6 +29,7 @@ from ..selectors.assessment import ranking
 from ..services.assessment import assessment_adjust, assessments_compute
 from ..services.workflow import Conflict, WorkflowError
 from ..workflow import Role
+from .settings import RegionSettingsAdmin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WEIGHTS = [key for key, _ in RULES]
@@ -50,7 +51,7 @@ class TemplateForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         probe = AssessmentTemplate(region=cleaned.get("region"))
-        if not policies.can_keep_framework(self.user, probe):
+        if not policies.can_keep_settings(self.user, probe):
             self.add_error("region", "您只能设置本区划的考核规则；默认规则由系统管理员设置")
         weights = [cleaned.get(name) for name in WEIGHTS]
         if None not in weights and sum(weights) != TOTAL:
@@ -61,41 +62,11 @@ class TemplateForm(forms.ModelForm):
 
 
 @admin.register(AssessmentTemplate)
-class AssessmentTemplateAdmin(admin.ModelAdmin):
+class AssessmentTemplateAdmin(RegionSettingsAdmin):
     form = TemplateForm
     list_display = ["__str__", "year", *WEIGHTS, "target_due", "self_evaluation_due"]
     list_select_related = ["region"]
     fields = ["region", "year", *WEIGHTS, "target_due", "self_evaluation_due"]
-
-    def get_queryset(self, request):
-        """Return the default rules and those of the user's regions."""
-        regions = policies.visible_regions(request.user)
-        return AssessmentTemplate.objects.filter(Q(region__isnull=True) | Q(region__in=regions))
-
-    def has_module_permission(self, request):
-        return policies.workflow_role(request.user) in policies.BUREAU
-
-    def has_view_permission(self, request, obj=None):
-        return policies.workflow_role(request.user) in policies.BUREAU
-
-    def has_add_permission(self, request):
-        return policies.can_keep_framework(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return policies.can_keep_framework(request.user, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return obj is not None and policies.can_keep_framework(request.user, obj)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = request.user
-        return form
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "region":
-            kwargs["queryset"] = policies.visible_regions(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 # -- assessments ----------------------------------------------------------------------------

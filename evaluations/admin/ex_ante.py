@@ -1,7 +1,7 @@
 """Ex-ante evaluation (事前绩效评估) in the admin: the bureau's templates, the assessments
 and the savings figures of a region's year.
 
-A template is kept by the bureau's reviewer (policies.can_keep_framework, the rule of
+A template is kept by the bureau's reviewer (policies.can_keep_settings, the rule of
 every region-or-default template); once an assessment uses it, only its name may change,
 so a score keeps meaning what it meant. An assessment is filed by the department from its
 approved or pending project targets and submitted; the reviewer commissions a firm or
@@ -19,7 +19,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -51,6 +51,7 @@ from ..services.workflow import Conflict, WorkflowError
 from ..workflow import Role
 from .filing_forms import FilingForm, RefusableForm
 from .filings import RefusalsShown
+from .settings import RegionSettingsAdmin
 
 State = ExAnteAssessment.State
 TEMPLATE_TOTAL = Decimal(100)
@@ -83,7 +84,7 @@ class TemplateForm(forms.ModelForm):
         cleaned = super().clean()
         if "region" in self.fields:
             probe = ExAnteTemplate(region=cleaned.get("region"))
-            if not policies.can_keep_framework(self.user, probe):
+            if not policies.can_keep_settings(self.user, probe):
                 self.add_error("region", "您只能设置本区划的模板；默认模板由系统管理员设置")
         mark = cleaned.get("pass_mark")
         if mark is not None and not 0 <= mark <= TEMPLATE_TOTAL:
@@ -134,7 +135,7 @@ class ItemInline(admin.TabularInline):
         return policies.workflow_role(request.user) in policies.BUREAU
 
     def has_add_permission(self, request, obj=None):
-        return policies.can_keep_framework(request.user, obj) and not (obj and _used(obj))
+        return policies.can_keep_settings(request.user, obj) and not (obj and _used(obj))
 
     def has_change_permission(self, request, obj=None):
         return self.has_add_permission(request, obj)
@@ -144,7 +145,7 @@ class ItemInline(admin.TabularInline):
 
 
 @admin.register(ExAnteTemplate)
-class ExAnteTemplateAdmin(admin.ModelAdmin):
+class ExAnteTemplateAdmin(RegionSettingsAdmin):
     form = TemplateForm
     inlines = [ItemInline]
     list_display = ["name", "region_or_default", "year", "pass_mark", "major_amount", "points"]
@@ -163,47 +164,19 @@ class ExAnteTemplateAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         """Return the default templates and those of the user's regions, with their points."""
-        regions = policies.visible_regions(request.user)
-        return (
-            super()
-            .get_queryset(request)
-            .filter(Q(region__isnull=True) | Q(region__in=regions))
-            .annotate(points_sum=Sum("items__points"))
-        )
-
-    def has_module_permission(self, request):
-        return policies.workflow_role(request.user) in policies.BUREAU
-
-    def has_view_permission(self, request, obj=None):
-        return policies.workflow_role(request.user) in policies.BUREAU
-
-    def has_add_permission(self, request):
-        return policies.can_keep_framework(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return policies.can_keep_framework(request.user, obj)
+        return super().get_queryset(request).annotate(points_sum=Sum("items__points"))
 
     def has_delete_permission(self, request, obj=None):
         # The default template answers when a region has none: it is never deleted.
         if obj is None or (obj.region_id is None and obj.year is None):
             return False
-        return policies.can_keep_framework(request.user, obj) and not _used(obj)
+        return policies.can_keep_settings(request.user, obj) and not _used(obj)
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["total_points", "use_count"]
         if obj is not None and _used(obj):
             fixed += [name for name in self.fields if name != "name"]
         return fixed
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = request.user
-        return form
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "region":
-            kwargs["queryset"] = policies.visible_regions(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         template = self.get_object(request, unquote(object_id))

@@ -125,9 +125,22 @@ class FilingAdmin(RefusalsShown):
     def step_form(self, obj, step: Step, data):
         return StepForm(data, step=step, revision=self.filing_of(obj).revision)
 
+    # The service firing the kind's transitions, and the keyword it takes the filing by
+    # (services.monitoring.monitoring_transition(report=…), …). A kind with steps of its
+    # own (a target's review, adjustment) overrides fire.
+    transition = None
+    filing_keyword = ""
+
     def fire(self, request, obj, step: Step, cleaned: dict) -> str:
         """Take the step through the service; return the message telling what happened."""
-        raise NotImplementedError
+        done = self.transition(
+            **{self.filing_keyword: self.filing_of(obj)},
+            user=request.user,
+            name=step.name,
+            comment=cleaned["comment"],
+            revision=cleaned["revision"],
+        )
+        return f"“{done}”已{step.label}，当前状态：{done.get_state_display()}"
 
     def problems(self, obj) -> list[str]:
         """Return what the filing still owes before it may be submitted."""

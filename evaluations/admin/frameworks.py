@@ -18,6 +18,7 @@ from .. import policies
 from ..indicators import Node, parse_value, tree_problems, weight_warnings
 from ..models import Framework, IndicatorNode, SelfEvaluation, TargetVersion, ThirdPartySheet
 from ..selectors.targets import framework_tree
+from .settings import RegionSettingsAdmin
 from .trees import tree_html
 
 FIXED_ONCE_USED = ["level", "parent", "points"]
@@ -85,7 +86,7 @@ class FrameworkForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         probe = Framework(region=cleaned.get("region"))
-        if not policies.can_keep_framework(self.user, probe):
+        if not policies.can_keep_settings(self.user, probe):
             self.add_error("region", "您只能设置本区划的模板；默认模板由系统管理员设置")
         return cleaned
 
@@ -160,19 +161,17 @@ class IndicatorNodeInline(admin.TabularInline):
         return policies.workflow_role(request.user) in policies.BUREAU
 
     def has_change_permission(self, request, obj=None):
-        return policies.can_keep_framework(request.user, obj)
+        return policies.can_keep_settings(request.user, obj)
 
     def has_add_permission(self, request, obj=None):
-        return policies.can_keep_framework(request.user, obj) and not (
-            obj is not None and uses(obj)
-        )
+        return policies.can_keep_settings(request.user, obj) and not (obj is not None and uses(obj))
 
     def has_delete_permission(self, request, obj=None):
         return self.has_add_permission(request, obj)
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(RegionSettingsAdmin):
     form = FrameworkForm
     inlines = [IndicatorNodeInline]
     list_display = ["name", "purpose", "region_or_default", "year", "execution_points"]
@@ -192,34 +191,8 @@ class FrameworkAdmin(admin.ModelAdmin):
         "tree",
     ]
 
-    def get_queryset(self, request):
-        """Return the default templates and those of the user's regions."""
-        return policies.visible_frameworks(request.user)
-
-    def has_module_permission(self, request):
-        return policies.workflow_role(request.user) in policies.BUREAU
-
-    def has_view_permission(self, request, obj=None):
-        return policies.workflow_role(request.user) in policies.BUREAU
-
-    def has_add_permission(self, request):
-        return policies.can_keep_framework(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return policies.can_keep_framework(request.user, obj)
-
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = request.user
-        return form
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "region":
-            kwargs["queryset"] = policies.visible_regions(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["purpose", *FIXED_POINTS] if obj is not None and uses(obj) else []

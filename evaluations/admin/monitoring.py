@@ -190,6 +190,8 @@ class MonitoringEntryInline(EntryInline):
 
 @admin.register(MonitoringReport)
 class MonitoringReportAdmin(FilingAdmin):
+    transition = staticmethod(monitoring_transition)
+    filing_keyword = "report"
     kind = "monitoring"
     inlines = [MonitoringEntryInline]
     formfield_overrides = TEXTAREA
@@ -240,16 +242,6 @@ class MonitoringReportAdmin(FilingAdmin):
 
     def problems(self, report):
         return report_problems(report) if report.state in FILING_EDITABLE else []
-
-    def fire(self, request, report, step, cleaned):
-        done = monitoring_transition(
-            report=report,
-            user=request.user,
-            name=step.name,
-            comment=cleaned["comment"],
-            revision=cleaned["revision"],
-        )
-        return f"“{done}”已{step.label}，当前状态：{done.get_state_display()}"
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -95,6 +95,8 @@ class SelfEvaluationEntryInline(EntryInline):
 
 @admin.register(SelfEvaluation)
 class SelfEvaluationAdmin(FilingAdmin):
+    transition = staticmethod(self_evaluation_transition)
+    filing_keyword = "self_evaluation"
     kind = "self_evaluation"
     inlines = [SelfEvaluationEntryInline]
     formfield_overrides = TEXTAREA
@@ -151,14 +153,7 @@ class SelfEvaluationAdmin(FilingAdmin):
                 self_evaluation=evaluation, user=request.user, revision=cleaned["revision"]
             )
             return f"“{done}”已改按第{done.version.number}版目标填报，请核对各项完成值"
-        done = self_evaluation_transition(
-            self_evaluation=evaluation,
-            user=request.user,
-            name=step.name,
-            comment=cleaned["comment"],
-            revision=cleaned["revision"],
-        )
-        return f"“{done}”已{step.label}，当前状态：{done.get_state_display()}"
+        return super().fire(request, evaluation, step, cleaned)
 
     def save_model(self, request, obj, form, change):
         if change:
