@@ -147,6 +147,26 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+# Public pages and figures are cached (evaluations/cache.py) and invalidated on every write
+# to the data they show. Several server processes must share one cache so that an
+# invalidation reaches them all: set REDIS_URL in production (README, "生产部署"). Without it
+# each process keeps its own in-memory cache, which suits one process (runserver, tests).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "perfmgmt"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "perfmgmt",
+        }
+    }
+
 DJANGO_TABLES2_TEMPLATE = "evaluations/_table.html"
 
 LOGGING = {
