@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser migrate load run test lint format
+.PHONY: install browser migrate load run worker test lint format
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,15 @@ load: migrate
 	$(PY) manage.py load_bundled_data
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo_accounts
 
+# The development server with one background worker beside it (stopped with the server).
 run: load
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-1} $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The background jobs' worker (后台任务: large exports, the annual report's .docx).
+worker: migrate
+	DEBUG=$${DEBUG:-1} $(PY) manage.py db_worker --no-reload
 
 test: install browser
 	$(VENV)/bin/ruff check .
@@ -58,3 +65,27 @@ vendor-echarts:
 	  cp $$tmp/package/licenses/LICENSE-d3 $(ECHARTS_DIR)/ && \
 	  rm -rf $$tmp && \
 	  echo "echarts $(ECHARTS_VERSION)" && sha256sum $(ECHARTS_DIR)/echarts.min.js
+
+# -- Scale (issue 7): benchmarks/README.md ----------------------------------------------
+# A generated province (about 11 M rows, ~30 min) in PostgreSQL database `province`, for the
+# query plans and the load test. Refuses to run into regions that already exist.
+PROVINCE_URL ?= postgres://postgres@127.0.0.1:5432/province
+.PHONY: province load-test bench
+province: install
+	createdb -h 127.0.0.1 -U postgres province
+	DATABASE_URL=$(PROVINCE_URL) $(PY) manage.py migrate --noinput
+	DATABASE_URL=$(PROVINCE_URL) $(PY) manage.py generate_demo_data
+
+# gunicorn on 127.0.0.1:8765 under wrk, 60 s, 50 connections (needs Redis on 127.0.0.1:6379).
+load-test: install
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	DATABASE_URL=$(PROVINCE_URL) benchmarks/load.sh
+
+# Every in-process benchmark, one after another; each writes benchmarks/results/NAME.md.
+bench: install
+	$(PY) benchmarks/pages.py
+	$(PY) benchmarks/exports.py
+	$(PY) benchmarks/imports.py
+	$(PY) benchmarks/xlsx_job.py
+	$(PY) benchmarks/workbook_guard.py

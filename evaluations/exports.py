@@ -26,12 +26,14 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .decimals import exact
 
 BOM = "\ufeff"
+CSV_CHUNK = 32 * 1024
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -44,9 +46,12 @@ class Column:
 
 
 def neutralised(value):
-    """Return a text value that a spreadsheet will not read as a formula; others unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
+    """Return a text value that a spreadsheet will not read as a formula, without the
+    control characters no worksheet may hold; others unchanged."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_TRIGGERS):
+            return "'" + value
     return value
 
 
@@ -66,12 +71,20 @@ class _Echo:
 
 
 def csv_chunks(rows: Iterable, columns: Sequence[Column]) -> Iterator[bytes]:
-    """Yield a UTF-8 CSV with a BOM: a header line, then one line per row."""
+    """Yield a UTF-8 CSV with a BOM: the header line at once, then the rows' lines in
+    chunks of about CSV_CHUNK characters (a streamed response writes each chunk it gets)."""
     writer = csv.writer(_Echo())
     yield (BOM + writer.writerow([column.header for column in columns])).encode("utf-8")
+    lines, size = [], 0
     for row in rows:
         line = writer.writerow([_text(neutralised(column.value(row))) for column in columns])
-        yield line.encode("utf-8")
+        lines.append(line)
+        size += len(line)
+        if size >= CSV_CHUNK:
+            yield "".join(lines).encode("utf-8")
+            lines, size = [], 0
+    if lines:
+        yield "".join(lines).encode("utf-8")
 
 
 def xlsx_chunks(
@@ -123,10 +136,12 @@ class Format:
     content_type: str
     extension: str
     chunks: Callable[..., Iterator[bytes]]
+    # Sent as it is written (StreamingHttpResponse): each chunk stands alone.
+    streams: bool = False
 
 
 FORMATS = {
-    "csv": Format("text/csv; charset=utf-8", "csv", csv_chunks),
+    "csv": Format("text/csv; charset=utf-8", "csv", csv_chunks, streams=True),
     "xlsx": Format(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", xlsx_chunks
     ),

@@ -6,13 +6,14 @@ Two sheets, each with a title row naming the region and year, then a bold header
 - 得分明细: every unit's breakdown, one row per rule (points, share in %, points earned,
   what it was judged on), then its adjustment and its score.
 Scores are numeric cells holding the stored Decimal; text is neutralised against formula
-injection (exports.neutralised).
+injection (exports.neutralised) and rid of control characters no worksheet may hold.
 """
 
 import io
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -28,7 +29,7 @@ TITLE = Font(bold=True, size=14)
 
 def _sheet(workbook, name: str, title: str, columns):
     sheet = workbook.create_sheet(name)
-    sheet.append([title])
+    sheet.append([_text(title)])  # the region's name leads it
     sheet.cell(row=1, column=1).font = TITLE
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
     sheet.append([header for header, _ in columns])
@@ -40,7 +41,7 @@ def _sheet(workbook, name: str, title: str, columns):
 
 
 def _text(value) -> str:
-    return neutralised(str(value))
+    return neutralised(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
 
 
 def assessment_workbook(*, region, year: int, rows) -> bytes:
@@ -68,7 +69,7 @@ def assessment_workbook(*, region, year: int, rows) -> bytes:
                 [
                     row.rank,
                     unit,
-                    line["label"],
+                    _text(line["label"]),
                     Decimal(line["points"]),
                     Decimal(line["share"]),
                     Decimal(line["earned"]),

@@ -588,3 +588,68 @@ def visible_assessments(user) -> QuerySet[DepartmentAssessment]:
 def can_assess(user, region) -> bool:
     """Return True if the user may compute, adjust and export the region's assessment."""
     return acts_as(user, Role.REVIEWER) and _holds_region(user, region.pk)
+
+
+# -- background jobs ---------------------------------------------------------------------
+# A job runs as the user who started it: the task asks can_start_job() again when it runs
+# and reads only the records the user sees then (visible()), so a job started before a role
+# was withdrawn produces nothing. Who may see a job may download its file.
+
+from .models.jobs import Job, JobKind, JobState  # noqa: E402  (this section's own model)
+
+
+def can_start_job(user, kind: str, region) -> bool:
+    """Return True if the user may start a job of the kind for the region (None: all regions).
+
+    The annual report's .docx: who may write the region's report. The results tables: the
+    bureau of the region (all regions: the bureau unbound to one), or a user who may export
+    both result tables, for a region they work in.
+    """
+    if user is None or not user.is_active:
+        return False
+    if kind == JobKind.REPORT_DOCX:
+        return region is not None and can_write_report(user, region)
+    if kind == JobKind.RESULTS_XLSX:
+        if _holds_region(user, region.pk if region is not None else None):
+            return True
+        return (
+            region is not None
+            and can_export(user, UnitEvaluation)
+            and can_export(user, Project)
+            and visible_regions(user).filter(pk=region.pk).exists()
+        )
+    return False
+
+
+def visible_jobs(user) -> QuerySet[Job]:
+    """Return the jobs the user sees: their own; the bureau also its region's (unbound: all)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Job.objects.none()
+    if user.is_superuser:
+        return Job.objects.all()
+    role = role_of(user)
+    if role is not None and role.role in BUREAU:
+        if not role.region_id:
+            return Job.objects.all()
+        return Job.objects.filter(Q(user=user) | Q(region=role.region_id))
+    return Job.objects.filter(user=user)
+
+
+def can_see_job(user, job: Job) -> bool:
+    """Return True if the user sees the job (the rule of visible_jobs() on one job)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return job.user_id == user.pk or _holds_region(user, job.region_id)
+
+
+def can_download_job(user, job: Job) -> bool:
+    """Return True if the user may download the job's file: one they see, once it is done."""
+    return job.state == JobState.DONE and bool(job.file) and can_see_job(user, job)
+
+
+def can_retry_job(user, job: Job) -> bool:
+    """Return True if the user may queue a failed job again: its owner, or the bureau of
+    its region (all regions: the bureau unbound to one)."""
+    if job.state != JobState.FAILED or user is None or not user.is_active:
+        return False
+    return job.user_id == user.pk or _holds_region(user, job.region_id)

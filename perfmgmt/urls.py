@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -8,7 +9,7 @@ admin.site.site_title = "预算绩效管理"
 admin.site.index_title = "工作台"
 
 urlpatterns = [
-    path("admin/", include((table_urls(admin.site), "tables"))),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, include((table_urls(admin.site), "tables"))),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("", include("evaluations.urls")),
 ]

@@ -11,6 +11,23 @@ UNITS_XLSX = DATA / "unit-evaluations.xlsx"
 PROJECTS_XLSX = DATA / "project-evaluations.xlsx"
 
 
+def pytest_configure(config):
+    """Serve the suite the way the load test serves gunicorn: plain http on loopback.
+
+    With DEBUG off the settings redirect http to https and mark cookies secure; the test
+    client and the browser tests' live server speak http. tests/hardening/ checks the
+    production defaults themselves, in a fresh process. django-axes, as its documentation
+    advises for tests, is off: client.login() authenticates without a request, which axes
+    refuses; tests/hardening/test_login_throttling.py turns it back on.
+    """
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.AXES_ENABLED = False
+
+
 @pytest.fixture
 def huaxi(db):
     return region_ensure(code="520111", name="花溪区")

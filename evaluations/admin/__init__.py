@@ -7,5 +7,5 @@ queues on the admin index; events: the audit trail; accounts: who is which role;
 reference: regions, units, firms and recusals.
 """
 
-from . import accounts, assessment, events, ex_ante, reference, results  # noqa: F401  (they register the admins)
+from . import accounts, assessment, events, ex_ante, jobs, reference, results  # noqa: F401  (they register the admins)
 from .performance import REGISTERED  # noqa: F401  (targets, monitoring, self-evaluation, sheets)

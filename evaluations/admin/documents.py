@@ -25,13 +25,14 @@ from ..layouts.write import write_document
 from ..models import MonitoringReport, SelfEvaluation, TargetVersion
 from ..selectors.documents import monitoring_document, self_evaluation_document, target_document
 from ..services.documents import documents_import
+from .forms import upload_size_check
 
-MAX_BYTES = 5 * 1024 * 1024
 STASH = "tables_import_stash"
 
 
 class TablesImportForm(forms.Form):
-    file = forms.FileField(label="表格文件（.xlsx）")
+    # An empty file is the workbook guard's to refuse, in a message naming the file.
+    file = forms.FileField(label="表格文件（.xlsx）", allow_empty_file=True)
     region = forms.ModelChoiceField(label="区划", queryset=None)
     year = forms.IntegerField(
         label="年度", required=False, min_value=2000, max_value=2100, help_text="表中未写年度时使用"
@@ -50,9 +51,7 @@ class TablesImportForm(forms.Form):
             del self.fields["approved"]
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(f"{upload.name}：文件超过 5 MB")
+        upload = upload_size_check(self.cleaned_data["file"])
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(f"{upload.name}：仅接受 .xlsx 文件")
         return upload

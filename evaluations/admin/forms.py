@@ -1,6 +1,7 @@
 """Forms of the admin: a record's change form, a transition's confirmation, the import."""
 
 from django import forms
+from django.conf import settings
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from .. import policies
@@ -80,6 +81,17 @@ class TransitionForm(forms.Form):
             del self.fields["firm"]
 
 
+def upload_size_check(upload):
+    """Refuse an uploaded file over settings.UPLOAD_MAX_BYTES, naming the file and the limit."""
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise forms.ValidationError(
+            f"{upload.name}：文件大小 {upload.size / 2**20:.1f} MB，"
+            f"超过上传上限 {limit / 2**20:g} MB，未导入。"
+        )
+    return upload
+
+
 RELEASE_LABEL = "以“已公开”导入（已在别处审核公开的历史结果）"
 
 
@@ -92,6 +104,9 @@ class ResultsImportForm(ImportForm):
         help_text="仅财政局公开人可以这样导入；不勾选时，导入的记录进入审核流程，不对外公开。",
     )
     field_order = ["region", "year", "resource", "import_file", "format", "release"]
+
+    def clean_import_file(self):
+        return upload_size_check(self.cleaned_data["import_file"])
 
 
 class ResultsConfirmImportForm(ConfirmImportForm):

@@ -11,6 +11,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 
 from .. import policies
 from ..decimals import exact
@@ -26,6 +27,8 @@ from .importing import ResultsImportExportAdmin
 from .queues import QUEUE_LABELS, queue_conditions
 from .transitions import TransitionsAdmin
 
+# An import refused on confirmation lists this many of its problems as messages.
+SHOWN_PROBLEMS = 20
 # Kept by the model and the services, never typed.
 ALWAYS_READONLY = ("grade", "state", "version", "released_at")
 
@@ -162,6 +165,31 @@ class ResultsAdmin(TransitionsAdmin, ResultsImportExportAdmin, ReadOnlyHistoryAd
                 for event in record_events(record)
             ],
         }
+
+    # -- import: the resource checks and writes; the admin tells how it went ---------------
+
+    def process_result(self, result, request):
+        """Log and announce an import that went through; otherwise say why nothing was."""
+        if result.has_errors() or result.has_validation_errors():
+            problems = [str(error.error) for error in result.base_errors]
+            for _, errors in result.row_errors():
+                problems += [str(error.error) for error in errors]
+            for invalid in result.invalid_rows:
+                problems += [m for ms in invalid.error_dict.values() for m in ms]
+            return self.import_refused(request, problems)
+        return super().process_result(result, request)
+
+    def import_refused(self, request, problems):
+        """Return to the upload form with the problems, the first ones listed."""
+        self.message_user(request, "文件未能导入，未写入任何数据。", messages.ERROR)
+        for problem in problems[:SHOWN_PROBLEMS]:
+            self.message_user(request, problem, messages.ERROR)
+        if len(problems) > SHOWN_PROBLEMS:
+            self.message_user(
+                request, f"……另有 {len(problems) - SHOWN_PROBLEMS} 处问题", messages.ERROR
+            )
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
 
     def delete_view(self, request, object_id, extra_context=None):
         self.record_or_404(request, object_id)

@@ -17,13 +17,17 @@ class CirculatedXLSX(XLSX):
         return "xlsx"
 
     def create_dataset(self, in_stream):
-        sheets = read_workbook(bytes(in_stream))
-        width = max((len(values) for _, rows in sheets for _, values in rows), default=0)
-        dataset = tablib.Dataset(headers=[SHEET, ROW_NUMBER, *(f"c{i}" for i in range(width))])
-        for name, rows in sheets:
-            for number, values in rows:
-                dataset.append([name, number, *values, *([None] * (width - len(values)))])
-        return dataset
+        return sheets_dataset(read_workbook(bytes(in_stream)))
+
+
+def sheets_dataset(sheets) -> tablib.Dataset:
+    """Return the rows of read_workbook's sheets as one dataset, one column per cell."""
+    width = max((len(values) for _, rows in sheets for _, values in rows), default=0)
+    dataset = tablib.Dataset(headers=[SHEET, ROW_NUMBER, *(f"c{i}" for i in range(width))])
+    for name, rows in sheets:
+        for number, values in rows:
+            dataset.append([name, number, *values, *([None] * (width - len(values)))])
+    return dataset
 
 
 def dataset_sheets(dataset) -> list[tuple[str, list[tuple[int, list]]]]:

@@ -6,10 +6,9 @@ from import_export import fields
 from .. import policies
 from ..decimals import DecimalParseError, to_decimal
 from ..models import FundingLine, Project
-from ..text import clean_text
 from . import widgets
 from .resources import ResultsResource
-from .sheet import Column, is_blank
+from .sheet import Column, cell_text, is_blank
 
 TOTAL_LABELS = {"合计", "总计", "小计合计"}
 
@@ -116,8 +115,8 @@ class ProjectResource(ResultsResource):
         current = None
         for index, (number, values) in enumerate(rows):
             record = dict(values)
-            if clean_text(record.get("number")) in TOTAL_LABELS or (
-                is_blank(record.get("number")) and clean_text(record.get("name")) in TOTAL_LABELS
+            if cell_text(record.get("number")) in TOTAL_LABELS or (
+                is_blank(record.get("number")) and cell_text(record.get("name")) in TOTAL_LABELS
             ):
                 total_rows.append((index, record))
                 records.append((number, {"_total": True, **record}))
@@ -152,7 +151,7 @@ class ProjectResource(ResultsResource):
         except DecimalParseError:
             value = None
         if value is None or value != value.to_integral_value() or value < 1:
-            self.problem(index, "number", f"“{clean_text(raw)}”不是正整数序号")
+            self.problem(index, "number", f"“{cell_text(raw)}”不是正整数序号")
             return None
         return int(value)
 
@@ -185,7 +184,7 @@ class ProjectResource(ResultsResource):
         for key in ("score", "grade", "unit", "note", "stated_total"):
             if is_blank(record.get(key)):
                 record[key] = first.get(key)
-            elif clean_text(record[key]) != clean_text(first.get(key)) and not _same_number(
+            elif cell_text(record[key]) != cell_text(first.get(key)) and not _same_number(
                 record[key], first.get(key)
             ):
                 header = self.headers.get(key, key)
@@ -193,7 +192,7 @@ class ProjectResource(ResultsResource):
                     index,
                     key,
                     f"同一项目（序号 {group['number']}）只有一个{header}，"
-                    f"第{group['row']}行为“{clean_text(first.get(key))}”，此行为“{clean_text(record[key])}”",
+                    f"第{group['row']}行为“{cell_text(first.get(key))}”，此行为“{cell_text(record[key])}”",
                 )
         group["last"] = record
 

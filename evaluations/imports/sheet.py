@@ -5,17 +5,22 @@
 """
 
 import io
-import zipfile
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from ..text import clean_text, header_key, header_unit
+from ..workbooks import xlsx_problems
 
 SHEET = "工作表"
 ROW_NUMBER = "行号"
 HEADER_SEARCH_ROWS = 30
+# Filling merged ranges may touch each cell of a sheet this many times over, no more:
+# thousands of overlapping ranges would otherwise keep the server busy for minutes.
+MERGE_FILL_FACTOR = 4
 # A row holding one text that starts like this, and nothing else, is a note under the
 # table ("注：…", "制表单位：…"), not a record.
 FOOTNOTE_PREFIXES = (
@@ -29,6 +34,11 @@ FOOTNOTE_PREFIXES = (
     "资料来源",
     "单位负责人",
 )
+
+
+# A file's cells repeat (a firm's name down its block, a unit's name checked by several
+# steps): each distinct value is cleaned once. Typed, so that 1 and 1.0 stay apart.
+cell_text = lru_cache(maxsize=1 << 16, typed=True)(clean_text)
 
 
 class SheetError(ValueError):
@@ -70,32 +80,72 @@ Rows = list[tuple[int, list]]
 
 
 def read_workbook(data: bytes) -> list[tuple[str, Rows]]:
-    """Return each worksheet's name and (row number, cell values), merged cells filled."""
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise SheetError("不是 xlsx 文件（仅接受 Excel 2007 及以上的 .xlsx 格式）")
+    """Return each worksheet's name and (row number, cell values), merged cells filled.
+
+    The bytes pass the upload guard first (evaluations.workbooks: not a package, macros, zip
+    bombs, too many rows). openpyxl then streams each sheet (read-only mode), which keeps
+    no cell objects; the merged ranges that mode does not expose are read from the sheet's
+    <mergeCells> element.
+    """
+    if problems := xlsx_problems(data):
+        raise SheetError(*problems)
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            return [(sheet.title, _sheet_rows(workbook, sheet)) for sheet in workbook.worksheets]
+        finally:
+            workbook.close()
+    except SheetError:
+        raise
     except Exception as exc:  # openpyxl raises a dozen kinds for a damaged package
         raise SheetError(f"无法读取 xlsx 文件：{exc}") from exc
-    return [(sheet.title, _sheet_rows(sheet)) for sheet in workbook.worksheets]
 
 
-def _sheet_rows(sheet) -> Rows:
+def _sheet_rows(workbook, sheet) -> Rows:
+    sheet.reset_dimensions()  # a <dimension> that lies would cut rows off
     grid = [list(values) for values in sheet.iter_rows(values_only=True)]
-    for merged in sheet.merged_cells.ranges:
-        top_left = grid[merged.min_row - 1][merged.min_col - 1]
-        for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
-            for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
-                grid[r][c] = top_left
+    width = max(map(len, grid), default=0)
+    budget = MERGE_FILL_FACTOR * max(len(grid) * width, 1000)
+    for min_col, min_row, max_col, max_row in _merged_ranges(workbook, sheet):
+        # A range reaches no further than the data: cells beyond hold nothing to read.
+        last_row, last_col = min(max_row, len(grid)), min(max_col, width)
+        if min_row > last_row or min_col > last_col:
+            continue
+        budget -= (last_row - min_row + 1) * (last_col - min_col + 1)
+        if budget < 0:
+            raise SheetError(f"工作表「{sheet.title}」的合并单元格过多或相互重叠，无法读取")
+        first = grid[min_row - 1]
+        top_left = first[min_col - 1] if min_col <= len(first) else None
+        for row in grid[min_row - 1 : last_row]:
+            if len(row) < last_col:
+                row.extend([None] * (last_col - len(row)))
+            row[min_col - 1 : last_col] = [top_left] * (last_col - min_col + 1)
     return list(enumerate(grid, start=1))
 
 
+_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]+\d+:[A-Za-z]+\d+)\"")
+_CHUNK = 1024 * 1024
+_OVERLAP = 256  # longer than any <mergeCell ref="…"/> tag, so none is cut unseen
+
+
+def _merged_ranges(workbook, sheet):
+    """Yield (min_col, min_row, max_col, max_row) of each merged range, read in chunks."""
+    tail = b""
+    with workbook._archive.open(sheet._worksheet_path) as source:
+        while chunk := source.read(_CHUNK):
+            text = tail + chunk
+            for match in _MERGE_CELL.finditer(text):
+                if match.end() > len(tail):  # one ending in the tail was found last time
+                    yield range_boundaries(match.group(1).decode())
+            tail = text[-_OVERLAP:]
+
+
 def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not clean_text(value))
+    return value is None or (isinstance(value, str) and not cell_text(value))
 
 
 def is_footnote(values) -> bool:
-    texts = {clean_text(v) for v in values if not is_blank(v)}
+    texts = {cell_text(v) for v in values if not is_blank(v)}
     return len(texts) == 1 and texts.pop().startswith(FOOTNOTE_PREFIXES)
 
 
@@ -149,7 +199,7 @@ def _stacked(upper, lower) -> list:
     lower = [*lower, *([None] * (width - len(lower)))]
     stacked = []
     for top, bottom in zip(upper, lower, strict=True):
-        top, bottom = clean_text(top), clean_text(bottom)
+        top, bottom = cell_text(top), cell_text(bottom)
         stacked.append(
             top if not bottom or bottom == top else (bottom if not top else top + bottom)
         )
@@ -171,7 +221,7 @@ def _read_table(sheet, rows, header_row, header_values, columns) -> Table:
             continue
         letter = get_column_letter(index + 1)
         column = next((c for c in columns if c.matches(value)), None)
-        text = clean_text(value)
+        text = cell_text(value)
         if column is None:
             known = "、".join(c.aliases[0] for c in columns)
             problems.append(
@@ -193,7 +243,7 @@ def _read_table(sheet, rows, header_row, header_values, columns) -> Table:
             if index not in headed and not is_blank(value):
                 letter = get_column_letter(index + 1)
                 problems.append(
-                    f"第{number}行{letter}列：该列没有表头，但有数据“{clean_text(value)}”"
+                    f"第{number}行{letter}列：该列没有表头，但有数据“{cell_text(value)}”"
                 )
         table.rows.append(
             (number, {key: values[i] if i < len(values) else None for key, i in index_of.items()})

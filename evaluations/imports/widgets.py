@@ -1,6 +1,7 @@
 """Cell parsers for the result tables. Each raises ValueError with a message for the clerk."""
 
 from decimal import Decimal
+from functools import lru_cache
 
 from import_export import widgets
 
@@ -9,7 +10,7 @@ from ..decimals import DecimalParseError, exact, parse_amount, parse_score
 from ..exports import neutralised
 from ..grading import grade_from_label
 from ..models import Firm, Unit
-from ..text import clean_text
+from .sheet import cell_text
 
 
 class TextWidget(widgets.Widget):
@@ -18,7 +19,7 @@ class TextWidget(widgets.Widget):
         self.required, self.max_length, self.label = required, max_length, label
 
     def clean(self, value, row=None, **kwargs):
-        text = clean_text(value)
+        text = cell_text(value)
         if self.required and not text:
             raise ValueError("不能为空")
         if self.max_length and len(text) > self.max_length:
@@ -62,14 +63,18 @@ class AmountWidget(widgets.Widget):
         return "" if value is None else Decimal(exact(value))  # 476.604, not 476.604000
 
 
+# The few labels a file uses, each looked up once (Grade.values is rebuilt on every call).
+_grade_named = lru_cache(maxsize=256)(grade_from_label)
+
+
 class GradeWidget(widgets.Widget):
     """A grade as written in the file; blank means "derive it from the score"."""
 
     def clean(self, value, row=None, **kwargs):
-        text = clean_text(value)
+        text = cell_text(value)
         if not text:
             return None
-        grade = grade_from_label(text)
+        grade = _grade_named(text)
         if grade is None:
             raise ValueError(f"“{text}”不是等级（应为 优、良、中、差 之一）")
         return grade.value
@@ -79,14 +84,26 @@ class GradeWidget(widgets.Widget):
 
 
 class FirmWidget(widgets.Widget):
-    """A third-party firm by name, registered on first sight."""
+    """A third-party firm by name, registered on first sight.
+
+    An importer that prefetched the firms sets `known` (name -> Firm): a new name then
+    gets an unsaved Firm there, which the importer saves with its rows.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.known: dict[str, Firm] | None = None
 
     def clean(self, value, row=None, **kwargs):
-        name = clean_text(value)
+        name = cell_text(value)
         if not name:
             raise ValueError("不能为空")
         if len(name) > Firm._meta.get_field("name").max_length:
             raise ValueError("名称过长")
+        if self.known is not None:
+            if name not in self.known:
+                self.known[name] = Firm(name=name)
+            return self.known[name]
         firm, _ = Firm.objects.get_or_create(name=name)
         return firm
 
@@ -98,16 +115,18 @@ class UnitWidget(widgets.Widget):
     """A budget unit of the import's region by name, registered on first sight.
 
     The kind comes from the row's 单位类型 column when the file has one, otherwise from
-    the name (evaluations.classification).
+    the name (evaluations.classification). An importer that prefetched the region's units
+    sets `known` (name -> Unit), as for FirmWidget.
     """
 
     def __init__(self, *, required=True, kind_column=None):
         super().__init__()
         self.required, self.kind_column = required, kind_column
         self.region = None
+        self.known: dict[str, Unit] | None = None
 
     def clean(self, value, row=None, **kwargs):
-        name = clean_text(value)
+        name = cell_text(value)
         if not name:
             if self.required:
                 raise ValueError("不能为空")
@@ -115,14 +134,20 @@ class UnitWidget(widgets.Widget):
         if len(name) > Unit._meta.get_field("name").max_length:
             raise ValueError("名称过长")
         stated = self._stated_kind(row)
-        unit = Unit.objects.filter(region=self.region, name=name).first()
+        if self.known is not None:
+            unit = self.known.get(name)
+        else:
+            unit = Unit.objects.filter(region=self.region, name=name).first()
         if unit is None:
-            return Unit.objects.create(
-                region=self.region, name=name, kind=stated or kind_for_name(name)
-            )
+            unit = Unit(region=self.region, name=name, kind=stated or kind_for_name(name))
+            if self.known is None:
+                unit.save()
+            else:
+                self.known[name] = unit
+            return unit
         if stated and stated != unit.kind:
             raise ValueError(
-                f"单位类型“{clean_text(row[self.kind_column])}”与已登记的"
+                f"单位类型“{cell_text(row[self.kind_column])}”与已登记的"
                 f"“{unit.get_kind_display()}”不一致"
             )
         return unit
@@ -130,7 +155,7 @@ class UnitWidget(widgets.Widget):
     def _stated_kind(self, row):
         if not self.kind_column or not row:
             return None
-        label = clean_text(row.get(self.kind_column))
+        label = cell_text(row.get(self.kind_column))
         if not label:
             return None
         kind = kind_from_label(label)

@@ -16,12 +16,13 @@ Merged cells are read as their top-left value, so a merged or blank 一级/二�
 "same as above". A cell's number format is honoured: 1.0 shown as 100.00% reads "100.00%".
 Every problem in a file is collected and raised together; nothing is returned partially.
 Scoring arithmetic and point sums are not checked here: the services do that.
+The bytes pass the upload guard (evaluations.workbooks) before openpyxl opens them, and a
+table on a hidden worksheet is refused: nobody checked what they cannot see.
 """
 
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -43,6 +44,7 @@ from ..indicators import (
 )
 from ..scoring import Operator
 from ..text import clean_text
+from ..workbooks import xlsx_problems
 
 
 def _aliases(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -201,7 +203,6 @@ NATURES = {
     "<=": ("operator", Operator.LE.value),
 }
 CORE_WORDS = {"是": True, "★": True, "√": True, "✓": True, "核心": True, "否": False}
-OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 TITLE_KINDS = (
     ("自评", Kind.SELF_EVALUATION),
     ("监控", Kind.MONITORING),
@@ -270,6 +271,12 @@ def read_documents(data: bytes, *, file_name: str, kind: str | None = None) -> l
     for worksheet, typed in zip(values.worksheets, formulas.worksheets, strict=True):
         reader = _SheetReader(_Grid(worksheet, typed), file_name, kind, problems)
         document = reader.read()
+        if reader.is_table and worksheet.sheet_state != "visible":
+            # A table nobody sees on screen is never written unseen.
+            problems.sheet(
+                worksheet.title, "是隐藏的工作表，其中有表格：请取消隐藏并核对后重新上传"
+            )
+            continue
         if reader.is_table:
             tables += 1
         if document is not None:
@@ -283,33 +290,16 @@ def read_documents(data: bytes, *, file_name: str, kind: str | None = None) -> l
 
 def _open(data: bytes, file_name: str) -> tuple:
     """Return the workbook twice: with the values Excel cached, and with the formulas."""
-
-    def refused(reason):
-        return DocumentError([f"{file_name}：{reason}"])
-
-    if data.startswith(OLE2_SIGNATURE):
-        raise refused(
-            "是 Excel 97-2003 格式（.xls）或加密的工作簿，请在 Excel 中另存为 .xlsx 后上传"
-        )
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise refused("不是 xlsx 文件（仅接受 Excel 2007 及以上的 .xlsx 格式）")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise refused(f"无法读取 xlsx 文件：{exc}") from exc
-    if b"macroEnabled" in types or "xl/vbaProject.bin" in names:
-        raise refused("是含宏的工作簿（.xlsm/.xlsb），为安全起见不予接受，请另存为 .xlsx 后上传")
-    if b"spreadsheetml.sheet.main" not in types:
-        raise refused("不是 Excel 工作簿（可能是改了扩展名的其他文件），请上传 .xlsx 文件")
+    if problems := xlsx_problems(data):
+        raise DocumentError([f"{file_name}：{problem}" for problem in problems])
     try:
         return (
             load_workbook(io.BytesIO(data), data_only=True),
             load_workbook(io.BytesIO(data), data_only=False),
         )
     except Exception as exc:  # openpyxl raises a dozen kinds for a damaged package
-        raise refused(f"无法读取 xlsx 文件：{exc}") from exc
+        reason = f"无法读取 xlsx 文件（文件已损坏或含有非法字符）：{exc}"
+        raise DocumentError([f"{file_name}：{reason}"]) from exc
 
 
 class _Problems:

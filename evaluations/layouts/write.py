@@ -19,7 +19,7 @@ Formula injection: a text that exports.neutralised would guard (it starts with =
 tab or CR) is written as a string cell with Excel's quote prefix, the cell style Excel
 itself gives text typed after an apostrophe. Excel shows "=100%" as text and never
 evaluates it, and no apostrophe is added to the content, so a target "=100%" reads back
-as written.
+as written. Control characters, which no worksheet may hold, are left out.
 """
 
 import io
@@ -27,6 +27,7 @@ import re
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -127,7 +128,8 @@ def write_documents(documents) -> bytes:
 
 
 def _sheet_name(document: Document, used: set[str]) -> str:
-    base = _SHEET_FORBIDDEN.sub("", document.project_name).strip(" '") or TITLES[document.kind]
+    base = _SHEET_FORBIDDEN.sub("", ILLEGAL_CHARACTERS_RE.sub("", document.project_name))
+    base = base.strip(" '") or TITLES[document.kind]
     base = base[:SHEET_NAME_MAX]
     name, number = base, 2
     while name.lower() in used:
@@ -181,6 +183,8 @@ class _Layout:
 
     def put(self, row: int, column: int, value, number_format: str | None = None):
         cell = self.sheet.cell(row=row, column=column)
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)  # no worksheet may hold them
         cell.value = value
         if neutralised(value) != value:
             cell.data_type = "s"

@@ -1,5 +1,7 @@
-# Indexes for the public pages at a province's size (issue 7). Filled in by the page work.
-from django.db import migrations
+# Indexes for the public pages at a province's size (issue 7): partial indexes of the
+# released rows, in the order the results pages list them (benchmarks/results/pages.md
+# shows the plans that use them).
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -7,4 +9,21 @@ class Migration(migrations.Migration):
         ("evaluations", "0008_report_text_published"),
     ]
 
-    operations = []
+    operations = [
+        migrations.AddIndex(
+            model_name="project",
+            index=models.Index(
+                condition=models.Q(("state", "released")),
+                fields=["region", "year", "number"],
+                name="project_public",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="unitevaluation",
+            index=models.Index(
+                condition=models.Q(("state", "released")),
+                fields=["region", "year", "-score"],
+                name="unit_evaluation_public",
+            ),
+        ),
+    ]

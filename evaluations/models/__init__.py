@@ -22,6 +22,7 @@ from .ex_ante import (
     ExAnteItem,
     ExAnteTemplate,
 )
+from .jobs import Job, JobKind, JobState
 from .monitoring import MonitoringEntry, MonitoringPeriod, MonitoringReport
 from .results import (
     Firm,
@@ -60,6 +61,9 @@ __all__ = [
     "FundingLine",
     "Graded",
     "IndicatorNode",
+    "Job",
+    "JobKind",
+    "JobState",
     "MonitoringEntry",
     "MonitoringPeriod",
     "MonitoringReport",

@@ -159,7 +159,16 @@ class UnitEvaluation(Graded):
                 fields=["region", "year", "unit"], name="unit_evaluation_once_per_year"
             ),
         ]
-        indexes = [models.Index(fields=["region", "year", "score"])]
+        indexes = [
+            models.Index(fields=["region", "year", "score"]),
+            # The public pages: a region's released results of a year, best first
+            # (selectors.results; only released rows, so the index stays small).
+            models.Index(
+                fields=["region", "year", "-score"],
+                condition=models.Q(state=State.RELEASED),
+                name="unit_evaluation_public",
+            ),
+        ]
         permissions = [
             ("import_unitevaluation", "可以导入部门整体绩效评价"),
             ("export_unitevaluation", "可以导出部门整体绩效评价"),
@@ -218,7 +227,15 @@ class Project(Graded):
                 fields=["region", "year", "number"], name="project_number_once_per_year"
             ),
         ]
-        indexes = [models.Index(fields=["region", "year", "score"])]
+        indexes = [
+            models.Index(fields=["region", "year", "score"]),
+            # The public pages: a region's released projects of a year, by 序号.
+            models.Index(
+                fields=["region", "year", "number"],
+                condition=models.Q(state=State.RELEASED),
+                name="project_public",
+            ),
+        ]
         permissions = [
             ("import_project", "可以导入重点项目绩效评价"),
             ("export_project", "可以导出重点项目绩效评价"),

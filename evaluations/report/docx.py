@@ -64,7 +64,7 @@ def report_docx(report: Report) -> bytes:
     document = Document()
     _page(document)
     _styles(document)
-    document.core_properties.title = report.title
+    document.core_properties.title = _safe(report.title)
     document.core_properties.author = "预算绩效管理与公开系统"
     document.add_paragraph(_safe(report.title), style="报告标题")
     for block in report.opening:

@@ -7,7 +7,18 @@ quantized back to the stored precision: SQLite hands sums back through floats.
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 
 from .. import policies
 from ..classification import UnitKind
@@ -18,8 +29,11 @@ from ..models import Firm, FundingLine, Project, Region, UnitEvaluation
 
 def published_years() -> list[tuple[Region, list[int]]]:
     """Return each region with public results and its years, newest first."""
-    pairs = set(policies.public_unit_evaluations().values_list("region_id", "year").distinct())
-    pairs |= set(policies.public_projects().values_list("region_id", "year").distinct())
+    # order_by(): the models' default ordering would make DISTINCT run over every row.
+    pairs = set(
+        policies.public_unit_evaluations().order_by().values_list("region_id", "year").distinct()
+    )
+    pairs |= set(policies.public_projects().order_by().values_list("region_id", "year").distinct())
     regions = Region.objects.in_bulk({region_id for region_id, _ in pairs})
     years: dict[int, list[int]] = {}
     for region_id, year in pairs:
@@ -54,15 +68,19 @@ def unit_result_firms(*, region: Region, year: int) -> QuerySet[Firm]:
 
 
 def project_unit_kinds(*, region: Region, year: int) -> list[str]:
-    """Return the kinds of the units that own projects of a region and year, in UnitKind order."""
-    kinds = set(
-        policies.public_projects()
-        .filter(region=region, year=year, unit__isnull=False)
-        .order_by()
-        .values_list("unit__kind", flat=True)
-        .distinct()
+    """Return the kinds of the units that own projects of a region and year, in UnitKind order.
+
+    One EXISTS per kind, in one query: each stops at the first project it finds, where
+    DISTINCT over the year's projects would read them all.
+    """
+    projects = policies.public_projects().filter(region=region, year=year)
+    found = (
+        Region.objects.filter(pk=region.pk)
+        .annotate(**{f"has_{kind}": Exists(projects.filter(unit__kind=kind)) for kind in UnitKind})
+        .values(*(f"has_{kind}" for kind in UnitKind))
+        .get()
     )
-    return [kind for kind in UnitKind.values if kind in kinds]
+    return [kind for kind in UnitKind.values if found[f"has_{kind}"]]
 
 
 def unit_results(*, region: Region, year: int) -> QuerySet[UnitEvaluation]:
@@ -75,16 +93,27 @@ def unit_results(*, region: Region, year: int) -> QuerySet[UnitEvaluation]:
     )
 
 
+def _of_lines(aggregate) -> Subquery:
+    """Return an aggregate of a project's funding lines, as a subquery of the project's row."""
+    lines = FundingLine.objects.filter(project=OuterRef("pk")).order_by().values("project")
+    return Subquery(lines.annotate(result=aggregate).values("result"))
+
+
 def project_results(*, region: Region, year: int) -> QuerySet[Project]:
-    """Return the public project evaluations with their funds (Σ lines) and lines, by 序号."""
+    """Return the public project evaluations with their funds (Σ lines) and lines, by 序号.
+
+    The sums are subqueries of each project's row, not a join grouped by project: a page
+    of 50 projects then sums the lines of those 50 only, and counting the projects reads
+    no line at all.
+    """
     return (
         policies.public_projects()
         .filter(region=region, year=year)
         .select_related("unit")
         .annotate(
-            total_amount=Sum("funding_lines__amount"),
-            line_count=Count("funding_lines"),
-            min_self_score=Min("funding_lines__self_score"),
+            total_amount=_of_lines(Sum("amount")),
+            line_count=_of_lines(Count("pk")),
+            min_self_score=_of_lines(Min("self_score")),
         )
         .prefetch_related(
             Prefetch("funding_lines", queryset=FundingLine.objects.order_by("position"))

@@ -7,9 +7,8 @@ from django.core.exceptions import PermissionDenied
 from import_export.results import RowResult
 
 from .. import policies
-from ..imports.formats import CirculatedXLSX
 from ..imports.projects import ProjectResource
-from ..imports.sheet import SheetError
+from ..imports.sheet import SheetError, read_workbook
 from ..imports.units import UnitEvaluationResource
 from ..models import Region
 
@@ -66,20 +65,13 @@ def results_import(
         raise PermissionDenied("没有导入该表的权限")
     outcome = ImportOutcome(file_name=file_name, dry_run=dry_run)
     try:
-        dataset = CirculatedXLSX().create_dataset(data)
+        sheets = read_workbook(data)
     except SheetError as exc:
         outcome.errors = [f"{file_name}：{message}" for message in exc.messages]
         return outcome
     resource = resource_class(region=region, year=year, file_name=file_name, release=release)
-    result = resource.import_data(
-        dataset,
-        dry_run=dry_run,
-        raise_errors=False,
-        use_transactions=True,
-        rollback_on_validation_errors=True,
-        file_name=file_name,
-        user=user,
-    )
+    # A lost database connection comes back as the result's one base error (DATABASE_GONE).
+    result = resource.import_sheets(sheets, dry_run=dry_run, user=user, file_name=file_name)
     outcome.errors = error_messages(result, resource, file_name)
     for import_type, label in COUNT_LABELS.items():
         outcome.counts[label] = result.totals.get(import_type, 0)

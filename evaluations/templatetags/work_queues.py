@@ -7,6 +7,7 @@ from .. import policies
 from ..admin.queues import filing_queues as user_filing_queues
 from ..admin.queues import work_queues as user_work_queues
 from ..selectors import rectification
+from ..selectors.jobs import failed_jobs as user_failed_jobs
 from ..workflow import Role
 
 register = template.Library()
@@ -38,3 +39,9 @@ def overdue_problems(context):
     if policies.workflow_role(user) not in (Role.DEPARTMENT, Role.REVIEWER):
         return 0
     return rectification.counts(user=user, today=timezone.localdate())["overdue"]
+
+
+@register.simple_tag(takes_context=True)
+def failed_jobs(context):
+    """Return how many of the logged-in user's background jobs failed (to retry)."""
+    return user_failed_jobs(context["request"].user).count()

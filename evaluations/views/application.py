@@ -15,10 +15,11 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
 from .. import exports
+from ..cache import public_page
 from ..decimals import exact, grouped
 from ..selectors import rectification
 from ..selectors.application import application_summary, public_application
-from ..tables import NUMBER, grade_badge
+from ..tables import NUMBER, LeanTable, grade_badge
 from .common import crumbs, paginate, published_region_or_404, year_nav
 from .results import download
 
@@ -47,7 +48,7 @@ class Decisions(list):
     verbose_name_plural = "结果应用决定"
 
 
-class ApplicationTable(tables.Table):
+class ApplicationTable(LeanTable):
     """One row per evaluation: its result, the rules' proposal, the bureau's decision and
     the amounts of this year and next (万元, exact)."""
 
@@ -99,6 +100,7 @@ class ApplicationTable(tables.Table):
 
 
 @require_safe
+@public_page
 def application(request, region_code, year):
     region = published_region_or_404(region_code, year)
     export_format = request.GET.get(EXPORT_PARAM)

@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
 from .. import exports
+from ..cache import public_page
 from ..decimals import SCORE_PLACES, exact, grouped
 from ..models import Region
 from ..selectors import charts as selectors
@@ -244,6 +245,7 @@ UNIT_CHART = Chart(
 
 
 @require_safe
+@public_page
 def year_charts(request, region_code, year):
     region = published_region_or_404(region_code, year)
     return _charts_page(
@@ -261,6 +263,7 @@ def year_charts(request, region_code, year):
 
 
 @require_safe
+@public_page
 def region_history(request, region_code):
     region = get_object_or_404(Region, code=region_code)
     # Both read up front: a region without public results answers 404, downloads included.
@@ -281,6 +284,7 @@ def region_history(request, region_code):
 
 
 @require_safe
+@public_page
 def unit_history(request, region_code, unit_id):
     history = UNIT_CHART.rows(region_code=region_code, unit_id=unit_id)
     if not history:

@@ -9,6 +9,7 @@ from .. import (
     converters,  # noqa: F401  (registers <region:…> and <year:…>)
     selectors,
 )
+from ..cache import figure
 from ..models import Region
 
 # One message for "does not exist" and "not released", so the two cannot be told apart.
@@ -16,7 +17,14 @@ NOT_PUBLIC = "没有找到该公开记录"
 
 
 def published_region_or_404(region_code: str, year: int) -> Region:
-    region = selectors.published_region(code=region_code, year=year)
+    # A figure of the cache's generation: a release or withdrawal starts a new one, so an
+    # unreleased year answers 404 until the very request after its release.
+    region = figure(
+        "published_region",
+        region_code,
+        year,
+        compute=lambda: selectors.published_region(code=region_code, year=year),
+    )
     if region is None:
         raise Http404("该区划在该年度没有公开的评价结果")
     return region
@@ -54,7 +62,14 @@ def year_nav(region, year, current=None) -> dict:
 
     current: the url name of the section the page belongs to (a project's page belongs to
     "projects"); base.html marks it, as the page itself when the link points at this page.
+    A figure of the cache's generation: it names the region, and reverses seven routes.
     """
+    return figure(
+        "year_nav", region.pk, year, current, compute=lambda: _year_nav(region, year, current)
+    )
+
+
+def _year_nav(region, year, current) -> dict:
     items = []
     for name, label in YEAR_SECTIONS:
         try:

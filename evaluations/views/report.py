@@ -11,6 +11,7 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from ..cache import public_page
 from ..report import annual_report
 from ..report.docx import DOCX_TYPE, report_docx
 from .common import crumbs, published_region_or_404, year_nav
@@ -26,6 +27,7 @@ def render_report(request, report, *, preview=False, **context):
 
 
 @require_safe
+@public_page
 def report_page(request, region_code, year):
     region = published_region_or_404(region_code, year)
     return render_report(
@@ -39,6 +41,7 @@ def report_page(request, region_code, year):
 
 
 @require_safe
+@public_page
 def report_download(request, region_code, year):
     region = published_region_or_404(region_code, year)
     report = annual_report(region=region, year=year)

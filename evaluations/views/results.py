@@ -9,7 +9,7 @@ released answers exactly like one that does not exist.
 
 import itertools
 
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from .. import exports, selectors
+from ..cache import figure, public_page
 from ..decimals import grouped
 from ..filters import ProjectResultFilter, UnitResultFilter
 from ..models import Region
@@ -31,12 +32,15 @@ from ..tables import (
 from .common import NOT_PUBLIC, crumbs, paginate, published_region_or_404, year_nav
 
 PER_PAGE = 25
+# The rows a visitor may choose to see on a page (?per_page=); anything else shows PER_PAGE.
+PER_PAGE_CHOICES = (25, 50, 100)
 EXPORT_PARAM = "_export"
 UNITS_TITLE = "部门整体绩效评价结果"
 PROJECTS_TITLE = "重点项目绩效评价结果"
 
 
 @require_safe
+@public_page
 def index(request):
     return render(
         request,
@@ -46,6 +50,7 @@ def index(request):
 
 
 @require_safe
+@public_page
 def region_detail(request, region_code):
     region = get_object_or_404(Region, code=region_code)
     years = selectors.region_years(region=region)
@@ -59,6 +64,7 @@ def region_detail(request, region_code):
 
 
 @require_safe
+@public_page
 def overview(request, region_code, year):
     region = published_region_or_404(region_code, year)
     summary = selectors.year_summary(region=region, year=year)
@@ -83,6 +89,7 @@ def overview(request, region_code, year):
 
 
 @require_safe
+@public_page
 def summary_json(request, region_code, year):
     region = published_region_or_404(region_code, year)
     summary = selectors.year_summary(region=region, year=year)
@@ -90,12 +97,18 @@ def summary_json(request, region_code, year):
 
 
 @require_safe
+@public_page
 def unit_results(request, region_code, year):
     region = published_region_or_404(region_code, year)
     filterset = UnitResultFilter(
         request.GET,
         queryset=selectors.unit_results(region=region, year=year),
-        firms=selectors.unit_result_firms(region=region, year=year),
+        firms=figure(
+            "unit_result_firms",
+            region.pk,
+            year,
+            compute=lambda: list(selectors.unit_result_firms(region=region, year=year)),
+        ),
     )
     return _results_page(
         request,
@@ -109,12 +122,18 @@ def unit_results(request, region_code, year):
 
 
 @require_safe
+@public_page
 def project_results(request, region_code, year):
     region = published_region_or_404(region_code, year)
     filterset = ProjectResultFilter(
         request.GET,
         queryset=selectors.project_results(region=region, year=year),
-        unit_kinds=selectors.project_unit_kinds(region=region, year=year),
+        unit_kinds=figure(
+            "project_unit_kinds",
+            region.pk,
+            year,
+            compute=lambda: selectors.project_unit_kinds(region=region, year=year),
+        ),
     )
     return _results_page(
         request,
@@ -128,6 +147,7 @@ def project_results(request, region_code, year):
 
 
 @require_safe
+@public_page
 def unit_detail(request, region_code, unit_id):
     # Evaluated once here; the table and the heading read the same fetched rows.
     history = list(selectors.unit_history(region_code=region_code, unit_id=unit_id))
@@ -150,6 +170,7 @@ def unit_detail(request, region_code, unit_id):
 
 
 @require_safe
+@public_page
 def project_detail(request, region_code, year, number):
     project = selectors.project_detail(region_code=region_code, year=year, number=number)
     if project is None:
@@ -199,7 +220,8 @@ def _results_page(request, *, region, year, title, filterset, table, section):
             table.export_columns,
             file_name=f"{region.name}{year}年{title}",
         )
-    paginate(table, request.GET.get("page"), per_page=PER_PAGE)
+    per_page = per_page_choice(request.GET.get("per_page"))
+    paginate(table, request.GET.get("page"), per_page=per_page)
     return render(
         request,
         "evaluations/results.html",
@@ -209,6 +231,8 @@ def _results_page(request, *, region, year, title, filterset, table, section):
             "title": title,
             "filter": filterset,
             "table": table,
+            "per_page": per_page,
+            "per_page_choices": PER_PAGE_CHOICES,
             "export_formats": [("csv", "CSV"), ("xlsx", "Excel（XLSX）"), ("json", "JSON")],
             "crumbs": crumbs(region, year, (title, None)),
             "year_nav": year_nav(region, year, section),
@@ -216,10 +240,19 @@ def _results_page(request, *, region, year, title, filterset, table, section):
     )
 
 
+def per_page_choice(value) -> int:
+    """Return the rows per page a visitor asked for, if it is one offered, else PER_PAGE."""
+    return int(value) if value in {str(n) for n in PER_PAGE_CHOICES} else PER_PAGE
+
+
 def download(export_format, rows, columns, *, file_name):
-    response = HttpResponse(
-        b"".join(export_format.chunks(rows, columns)), content_type=export_format.content_type
-    )
+    """Return a download of rows. A CSV is streamed as its rows are read, in constant memory
+    and with its first bytes at once; an XLSX or JSON file is sent whole."""
+    chunks = export_format.chunks(rows, columns)
+    if export_format.streams:
+        response = StreamingHttpResponse(chunks, content_type=export_format.content_type)
+    else:
+        response = HttpResponse(b"".join(chunks), content_type=export_format.content_type)
     response["Content-Disposition"] = content_disposition_header(
         True, f"{file_name}.{export_format.extension}"
     )

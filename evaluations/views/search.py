@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
 from .. import data_dictionary, selectors
+from ..cache import public_page
 from ..decimals import stored_score
 from ..selectors import search as search_selectors
 from ..tables import grade_badge
@@ -44,6 +45,7 @@ class SearchForm(forms.Form):
 
 
 @require_safe
+@public_page
 def search(request):
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -98,6 +100,7 @@ def _project_row(project) -> dict:
 
 
 @require_safe
+@public_page
 def downloads(request, region_code, year):
     region = published_region_or_404(region_code, year)
     summary = selectors.year_summary(region=region, year=year)

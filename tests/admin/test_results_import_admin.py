@@ -109,7 +109,7 @@ def test_a_file_that_is_not_xlsx_is_refused_with_a_clear_message(client, clerk, 
 
     preview = upload(client, "unitevaluation", huaxi, b"a,b\n1,2\n", "units.csv")
 
-    assert "不是 xlsx 文件" in preview.content.decode()
+    assert "是文本文件（可能是改了扩展名的 .csv）" in preview.content.decode()
 
 
 def test_importing_needs_the_import_permission(client, huaxi):

@@ -9,7 +9,9 @@ FIRM = "贵州诚隆会计师事务所有限公司"
 def test_a_file_that_is_not_xlsx_is_refused(huaxi):
     outcome = import_units(huaxi, "评价机构,被评单位\n".encode(), file_name="units.csv")
 
-    assert outcome.errors == ["units.csv：不是 xlsx 文件（仅接受 Excel 2007 及以上的 .xlsx 格式）"]
+    assert outcome.errors == [
+        "units.csv：是文本文件（可能是改了扩展名的 .csv），请在 Excel 或 WPS 中另存为 .xlsx 后上传"
+    ]
 
 
 def test_a_damaged_xlsx_is_refused_with_the_reason(huaxi):
@@ -22,7 +24,10 @@ def test_a_damaged_xlsx_is_refused_with_the_reason(huaxi):
 
     outcome = import_units(huaxi, buffer.getvalue())
 
-    assert len(outcome.errors) == 1 and "无法读取 xlsx 文件" in outcome.errors[0]
+    assert outcome.errors == [
+        "units.xlsx：不是 Excel 工作簿（可能是改了扩展名的其他文件），"
+        "请在 Excel 或 WPS 中另存为 .xlsx 后上传"
+    ]
 
 
 def test_a_sheet_without_the_expected_header_is_refused(huaxi):

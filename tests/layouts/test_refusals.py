@@ -36,7 +36,7 @@ def broken(cell, value, builder=self_evaluation):
 
 def test_a_file_that_is_not_xlsx_is_refused():
     assert problems("项目名称,甲\n".encode(), "自评.csv") == [
-        "自评.csv：不是 xlsx 文件（仅接受 Excel 2007 及以上的 .xlsx 格式）"
+        "自评.csv：是文本文件（可能是改了扩展名的 .csv），请在 Excel 或 WPS 中另存为 .xlsx 后上传"
     ]
 
 
@@ -56,7 +56,7 @@ def test_a_macro_enabled_workbook_is_refused():
 
     [message] = problems(data, "自评.xlsm")
 
-    assert message.startswith("自评.xlsm：是含宏的工作簿")
+    assert message == "自评.xlsm：含宏的文件（.xlsm）不接受，请另存为 .xlsx"
 
 
 def test_another_office_file_renamed_to_xlsx_is_refused():
@@ -182,3 +182,32 @@ def test_a_workbook_without_any_table_is_refused():
     assert problems(xlsx(workbook), "说明.xlsx") == [
         "说明.xlsx：没有找到绩效目标申报表、绩效监控表或项目支出绩效自评表"
     ]
+
+
+def test_a_table_on_a_hidden_sheet_is_refused_not_imported_unseen():
+    workbook = self_evaluation()
+    monitoring(workbook, "监控表")
+    workbook["监控表"].sheet_state = "hidden"
+
+    assert problems(xlsx(workbook)) == [
+        "自评.xlsx 工作表“监控表”：是隐藏的工作表，其中有表格：请取消隐藏并核对后重新上传"
+    ]
+
+
+def test_a_hidden_sheet_of_drop_down_lists_is_ignored():
+    workbook = self_evaluation()
+    lists = sheet(workbook, "下拉选项", [["确定能"], ["有可能"], ["不可能"]])
+    lists.sheet_state = "veryHidden"
+
+    assert len(read_documents(xlsx(workbook), file_name="自评.xlsx")) == 1
+
+
+def test_a_workbook_the_guard_refuses_never_reaches_openpyxl():
+    data = xlsx(self_evaluation())
+    data = rezipped(
+        data, **{"xl/worksheets/sheet1.xml": [(b"</sheetData>", b'<row r="999999"/></sheetData>')]}
+    )
+
+    [message] = problems(data)
+
+    assert message.startswith("自评.xlsx：工作表“自评表”至少有 999999 行")

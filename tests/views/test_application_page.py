@@ -133,7 +133,7 @@ def test_nothing_unreleased_or_unconfirmed_leaks(client, decided):
 
     for text in ("未公开的项目", "尚未确认的项目", "未公开评价的问题", "取消或暂停 1"):
         assert text not in page
-        assert text not in download.content.decode("utf-8-sig")
+        assert text not in download.getvalue().decode("utf-8-sig")
     for note in ("内部整改措施", "内部整改情况", "内部退回意见", "内部核实意见"):
         assert note not in page
 
@@ -163,7 +163,7 @@ def test_the_problems_found_and_rectified_are_counted_with_description_and_state
 def test_the_csv_holds_exactly_the_rows_and_columns_shown(client, decided):
     response = client.get(url("520111", YEAR, "application/"), {"_export": "csv"})
 
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert response["Content-Disposition"].endswith(".csv")
     assert rows[0] == [
         "类型",

@@ -40,7 +40,7 @@ def test_it_describes_every_column_of_the_units_download_in_its_order(client, hu
     response = client.get(DOWNLOADS)
     csv_header = next(
         csv.reader(
-            io.StringIO(client.get(UNITS_URL, {"_export": "csv"}).content.decode("utf-8-sig"))
+            io.StringIO(client.get(UNITS_URL, {"_export": "csv"}).getvalue().decode("utf-8-sig"))
         )
     )
     json_keys = list(json.loads(client.get(UNITS_URL, {"_export": "json"}).content)[0])
@@ -88,7 +88,7 @@ def test_each_chart_download_is_linked_and_described_column_by_column(client, hu
     for export_format in ("csv", "xlsx", "json"):
         assert f'href="{link.replace("&", "&amp;")}{export_format}" download' in body
     download = client.get(f"{link}csv")
-    header = next(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    header = next(csv.reader(io.StringIO(download.getvalue().decode("utf-8-sig"))))
     rows = dictionary_rows(response, f"图表数据：{chart.title}：字段说明")
     assert [row[0] for row in rows] == header
     assert f"{chart.caption}在网页上查看" in page_text(response)

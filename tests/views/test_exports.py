@@ -35,7 +35,7 @@ PROJECT_HEADER = [
 def csv_rows(response):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def xlsx_sheet(response):
@@ -60,7 +60,7 @@ def add_formula_named_rows(region):
 
 def test_csv_starts_with_a_byte_order_mark(client, huaxi_2021):
     response = client.get(UNITS, {"_export": "csv"})
-    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert response.getvalue().startswith(b"\xef\xbb\xbf")
     disposition = unquote(response["Content-Disposition"])
     assert disposition == "attachment; filename*=utf-8''花溪区2021年部门整体绩效评价结果.csv"
 

@@ -201,7 +201,7 @@ def body(response) -> str:
             " ".join(str(value) for value in row if value is not None)
             for row in sheet.iter_rows(values_only=True)
         )
-    return response.content.decode("utf-8-sig")
+    return response.getvalue().decode("utf-8-sig")
 
 
 def public_urls() -> list[tuple[str, dict]]:
@@ -274,7 +274,7 @@ def leaks(fetched, secrets) -> list[tuple[str, str]]:
 
 def not_found(client, path) -> tuple[int, bytes]:
     response = client.get(path)
-    return response.status_code, response.content
+    return response.status_code, response.getvalue()
 
 
 def test_no_page_export_or_detail_shows_an_unreleased_value(client, world):
