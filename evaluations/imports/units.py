@@ -16,7 +16,8 @@ class UnitEvaluationResource(ResultsResource):
     firm = fields.Field("firm", "评价机构", widget=widgets.FirmWidget())
     unit = fields.Field("unit", "被评单位", widget=widgets.UnitWidget(kind_column="单位类型"))
     kind = fields.Field(column_name="单位类型", readonly=True)
-    self_score = fields.Field("self_score", "自评得分", widget=widgets.ScoreWidget())
+    # A unit's self-score is optional: a blank cell leaves it unstated.
+    self_score = fields.Field("self_score", "自评得分", widget=widgets.ScoreWidget(required=False))
     score = fields.Field("score", "得分", widget=widgets.ScoreWidget())
     grade = fields.Field("grade", "等级", widget=widgets.GradeWidget(), saves_null_values=False)
     note = fields.Field("note", "备注", widget=widgets.TextWidget(max_length=500))
