@@ -8,7 +8,7 @@ class EvaluationsConfig(AppConfig):
     verbose_name = "绩效评价"
 
     def ready(self):
-        from . import cache
+        from . import cache, checks  # noqa: F401  (checks registers itself)
 
         # Every write to public data, on every connection, invalidates the public pages.
         connection_created.connect(cache.install, dispatch_uid="evaluations.cache.install")

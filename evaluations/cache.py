@@ -32,6 +32,7 @@ its local copies of an older generation and drops them all.
 import contextvars
 import functools
 import hashlib
+import logging
 import re
 import time
 
@@ -41,6 +42,8 @@ from django.core.cache import cache
 from django.db import connections
 from django.http import HttpResponse
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "evaluations:public:generation"
 # Invalidation is exact; the timeout only bounds how long a page outlives a write that
@@ -86,11 +89,20 @@ def generation() -> int:
 
 
 def bump() -> None:
-    """Start a new generation: every page cached so far is stale."""
+    """Start a new generation: every page cached so far is stale.
+
+    Runs after the write has committed: a shared cache that is down must not turn a
+    committed release into an error page. It is logged, this process drops what it holds,
+    and pages elsewhere outlive the write by PAGE_TIMEOUT at most.
+    """
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+    except Exception:
+        logger.exception("公开页面缓存的版本号无法更新（缓存服务不可用）")
+        _locals.clear()
 
 
 def _pending(connection) -> bool:
@@ -161,14 +173,23 @@ class Local:
 
     def __init__(self, generation: int):
         self.generation = generation
+        # Copies expire like the shared cache's entries: without a shared cache (no
+        # REDIS_URL) another process's write is not seen here, and this bounds for how long.
+        self.created = time.monotonic()
         self.pages: dict[str, tuple[bytes, dict]] = {}
         self.page_bytes = 0
         self.figures: dict[tuple, object] = {}
 
+    @property
+    def expired(self) -> bool:
+        return time.monotonic() - self.created > PAGE_TIMEOUT
+
     def keep_page(self, key: str, content: bytes, headers: dict) -> None:
-        if self.page_bytes + len(content) <= MAX_LOCAL_BYTES:
+        held = self.pages.get(key)
+        size = self.page_bytes - (len(held[0]) if held else 0) + len(content)
+        if size <= MAX_LOCAL_BYTES:
             self.pages[key] = (content, headers)
-            self.page_bytes += len(content)
+            self.page_bytes = size
 
 
 # Per cache backend (one in production): a benchmark switching backends keeps each one's.
@@ -183,7 +204,7 @@ _request_generation: contextvars.ContextVar[int | None] = contextvars.ContextVar
 def local(current: int) -> Local:
     """Return this process's holdings of generation current, emptied if it is a new one."""
     held = _locals.get(id(cache))
-    if held is None or held.generation != current:
+    if held is None or held.generation != current or held.expired:
         held = _locals[id(cache)] = Local(current)
     return held
 
@@ -198,7 +219,12 @@ def figure(name: str, *args, compute):
     if _writing():
         return compute()
     current = _request_generation.get()
-    held = local(current if current is not None else generation())
+    if current is None:
+        try:
+            current = generation()
+        except Exception:  # the shared cache is down: read the figure afresh
+            return compute()
+    held = local(current)
     key = (name, *args)
     try:
         return held.figures[key]
@@ -221,11 +247,16 @@ def public_page(view):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        current = cache.get(GENERATION_KEY) or generation()
+        try:
+            current = cache.get(GENERATION_KEY) or generation()
+        except Exception:
+            # The shared cache is down: the page is rendered for this request alone.
+            logger.warning("公开页面缓存不可用，页面未经缓存直接生成", exc_info=True)
+            return view(request, *args, **kwargs)
         held = local(current)
         page = held.pages.get(key)
         if page is None:
-            stored = cache.get(key)
+            stored = _shared_get(key)
             if stored is not None and stored[0] == current:
                 page = stored[1:]
                 held.keep_page(key, *page)
@@ -239,8 +270,19 @@ def public_page(view):
             _request_generation.reset(token)
         if _storable(request, response):
             headers = dict(response.headers)
-            cache.set(key, (current, response.content, headers), PAGE_TIMEOUT)
+            try:
+                cache.set(key, (current, response.content, headers), PAGE_TIMEOUT)
+            except Exception:
+                logger.warning("公开页面缓存不可用，页面未存入共享缓存", exc_info=True)
             held.keep_page(key, response.content, headers)
         return response
 
     return cached_view
+
+
+def _shared_get(key: str):
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("公开页面缓存不可用，未读取共享缓存", exc_info=True)
+        return None

@@ -643,8 +643,15 @@ def can_see_job(user, job: Job) -> bool:
 
 
 def can_download_job(user, job: Job) -> bool:
-    """Return True if the user may download the job's file: one they see, once it is done."""
-    return job.state == JobState.DONE and bool(job.file) and can_see_job(user, job)
+    """Return True if the user may download the job's file: one they see, once it is done,
+    while they still hold the rights it was made with (the file holds what they could see
+    then): the bureau of its region, or a user who could start the same job now."""
+    return (
+        job.state == JobState.DONE
+        and bool(job.file)
+        and can_see_job(user, job)
+        and (_holds_region(user, job.region_id) or can_start_job(user, job.kind, job.region))
+    )
 
 
 def can_retry_job(user, job: Job) -> bool:

@@ -16,7 +16,8 @@ import zlib
 from io import BytesIO
 from xml.sax.saxutils import unescape
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+from django.conf import settings
+
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 # A small member compresses far better than this without being a bomb (a sheet of blanks).
@@ -40,23 +41,30 @@ SAVE_AS = "请在 Excel 或 WPS 中另存为 .xlsx 后上传"
 _CHUNK = 1024 * 1024
 _DTD_WINDOW = 4096  # a DTD comes before the root element, at the start of a part
 _LONGEST_TAG = 64 * 1024  # a cut tag longer than this is no <row> or <c> and is dropped
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([^\"]+)\"")
-_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
-_R_ATTR = re.compile(rb"\br=\"([A-Za-z]*)(\d*)\"")
+# XML allows any namespace prefix, either quote and blanks around "=": so does openpyxl.
+_TAG = rb"<(?:[\w.\-]+:)?"
+_QUOTED = rb"\s*=\s*([\"'])"
+_DIMENSION = re.compile(_TAG + rb"dimension\b[^>]*?\bref" + _QUOTED + rb"(.*?)\1")
+_ROW_OR_CELL = re.compile(_TAG + rb"(row|c)\b([^>]*)>")
+_R_ATTR = re.compile(rb"\br" + _QUOTED + rb"([A-Za-z]*)(\d*)\1")
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})?\$?(\d{1,12})?$")
-_SPANNING = re.compile(rb"<(?:\w+:)?(?:mergeCell|hyperlink)\b[^>]*?\bref=\"([^\"]+)\"")
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
-_ATTR = re.compile(rb"([\w:]+)=\"([^\"]*)\"")
+_SPANNING = re.compile(_TAG + rb"(?:mergeCell|hyperlink)\b[^>]*?\bref" + _QUOTED + rb"(.*?)\1")
+_SHEET = re.compile(_TAG + rb"sheet\b([^>]*)>")
+_ATTR = re.compile(rb"([\w:.\-]+)" + _QUOTED + rb"(.*?)\2")
 _QUOTES = {"&quot;": '"', "&apos;": "'"}
-_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
+# The XML declaration's encoding, if it names one (Excel and WPS write UTF-8 only).
+_ENCODING = re.compile(rb"^<\?xml\b[^>]*?\bencoding" + _QUOTED + rb"(.*?)\1")
+_RELATIONSHIP = re.compile(_TAG + rb"Relationship\b([^>]*)>")
 
 
 def xlsx_problems(data: bytes) -> list[str]:
     """Return why these bytes must not be opened as an .xlsx workbook; [] when they may."""
     if not data:
         return ["文件是空的（0 字节）"]
-    if len(data) > MAX_UPLOAD_BYTES:
-        return [f"文件过大（{_megabytes(len(data))}），上限为 {_megabytes(MAX_UPLOAD_BYTES)}"]
+    # The same limit as the upload forms' (settings.UPLOAD_MAX_BYTES, env UPLOAD_MAX_MB),
+    # for files that come by the command line.
+    if len(data) > (limit := settings.UPLOAD_MAX_BYTES):
+        return [f"文件过大（{_megabytes(len(data))}），上限为 {_megabytes(limit)}"]
     if data.startswith(OLE2_SIGNATURE):
         return [_compound_file_problem(data)]
     if not data.startswith(ZIP_SIGNATURES):
@@ -131,6 +139,8 @@ def _package_problems(archive: zipfile.ZipFile) -> list[str]:
         return [f"不是 Excel 工作簿（可能是改了扩展名的其他文件），{SAVE_AS}"]
     if part := _part_with_dtd(archive, members):
         return [f"部件 {part} 含有 XML 文档类型声明（DTD），Excel 不会写出这样的文件，不予接受"]
+    if part := _part_not_utf8(archive, members):
+        return [f"部件 {part} 不是 UTF-8 编码，Excel 和 WPS 不会写出这样的文件，{SAVE_AS}"]
     sheets = _sheet_parts(archive, names)
     if not sheets:
         return ["工作簿中没有工作表"]
@@ -146,6 +156,23 @@ def _part_with_dtd(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> 
             with archive.open(member) as stream:
                 head = stream.read(_DTD_WINDOW)
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                return member.filename
+    return ""
+
+
+def _part_not_utf8(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> str:
+    """Return the first XML part not in UTF-8 (UTF-16 would hide its tags from this guard's
+    byte patterns), or ""."""
+    for member in members:
+        if member.filename.endswith((".xml", ".rels", ".vml")):
+            with archive.open(member) as stream:
+                head = stream.read(_DTD_WINDOW)
+            declared = _ENCODING.match(head.removeprefix(b"\xef\xbb\xbf").lstrip())
+            if (
+                head.startswith((b"\xff\xfe", b"\xfe\xff"))
+                or b"\x00" in head
+                or (declared and declared[2].lower().replace(b"-", b"") != b"utf8")
+            ):
                 return member.filename
     return ""
 
@@ -177,7 +204,7 @@ def _attributes(raw: bytes) -> dict[str, str]:
     """Return an XML start tag's attributes by local name ("r:id" is "id")."""
     return {
         key.decode().rpartition(":")[2]: unescape(value.decode("utf-8", "replace"), _QUOTES)
-        for key, value in _ATTR.findall(raw)
+        for key, _, value in _ATTR.findall(raw)
     }
 
 
@@ -238,7 +265,7 @@ def _sheet_extent(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[in
             if len(tail) > _LONGEST_TAG:
                 tail = b""
             for match in _DIMENSION.finditer(body):
-                stated_rows, stated_columns = _range_extent(match[1].decode("ascii", "replace"))
+                stated_rows, stated_columns = _range_extent(match[2].decode("ascii", "replace"))
                 rows, columns = max(rows, stated_rows), max(columns, stated_columns)
             for match in _ROW_OR_CELL.finditer(body):
                 letters, digits = _r_attribute(match[2])
@@ -249,7 +276,7 @@ def _sheet_extent(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[in
                     column = _column_number(letters) if letters else column + 1
                     rows, columns = max(rows, int(digits) if digits else row), max(columns, column)
             for match in _SPANNING.finditer(body):
-                top, left, bottom, right = _range_box(match[1].decode("ascii", "replace"))
+                top, left, bottom, right = _range_box(match[2].decode("ascii", "replace"))
                 rows, columns = max(rows, bottom), max(columns, right)
                 spanned += (bottom - top + 1) * (right - left + 1)
             if max(rows / MAX_ROWS, columns / MAX_COLUMNS, rows * columns / MAX_CELLS) > 1:
@@ -264,7 +291,7 @@ def _r_attribute(raw: bytes) -> tuple[str, str]:
     match = _R_ATTR.search(raw)
     if not match:
         return "", ""
-    return match[1].decode()[:4], match[2].decode().lstrip("0")[:12]
+    return match[2].decode()[:4], match[3].decode().lstrip("0")[:12]
 
 
 def _range_extent(ref: str) -> tuple[int, int]:

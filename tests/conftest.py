@@ -26,6 +26,26 @@ def pytest_configure(config):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.AXES_ENABLED = False
+    # Each test process keeps its own page cache: an exported REDIS_URL (the production
+    # set-up's) must not let two runs, or a run and a live site, share generations and pages.
+    # The tests of the Redis cache point at Redis themselves.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "perfmgmt-tests",
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
+def public_cache_emptied():
+    """Start every test with no cached page or figure, whatever the test before it left."""
+    from django.core.cache import cache as shared
+
+    from evaluations import cache
+
+    shared.clear()
+    cache._locals.clear()
 
 
 @pytest.fixture

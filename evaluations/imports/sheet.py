@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from ..text import clean_text, header_key, header_unit
-from ..workbooks import xlsx_problems
+from ..workbooks import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, xlsx_problems
 
 SHEET = "工作表"
 ROW_NUMBER = "行号"
@@ -103,7 +103,17 @@ def read_workbook(data: bytes) -> list[tuple[str, Rows]]:
 
 def _sheet_rows(workbook, sheet) -> Rows:
     sheet.reset_dimensions()  # a <dimension> that lies would cut rows off
-    grid = [list(values) for values in sheet.iter_rows(values_only=True)]
+    grid, cells = [], 0
+    for values in sheet.iter_rows(values_only=True):
+        # The upload guard has already counted the sheet; this holds even if a file it
+        # could not see through reaches here: no more is read than the guard allows.
+        cells += len(values)
+        if len(grid) >= MAX_ROWS or len(values) > MAX_COLUMNS or cells > MAX_CELLS:
+            raise SheetError(
+                f"工作表「{sheet.title}」超过上限（{MAX_ROWS} 行、{MAX_COLUMNS} 列、"
+                f"{MAX_CELLS} 个单元格），请删除多余的行列后重新保存"
+            )
+        grid.append(list(values))
     width = max(map(len, grid), default=0)
     budget = MERGE_FILL_FACTOR * max(len(grid) * width, 1000)
     for min_col, min_row, max_col, max_row in _merged_ranges(workbook, sheet):
@@ -123,7 +133,9 @@ def _sheet_rows(workbook, sheet) -> Rows:
     return list(enumerate(grid, start=1))
 
 
-_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]+\d+:[A-Za-z]+\d+)\"")
+_MERGE_CELL = re.compile(
+    rb"<(?:[\w.\-]+:)?mergeCell\b[^>]*?\bref\s*=\s*([\"'])([A-Za-z]+\d+:[A-Za-z]+\d+)\1"
+)
 _CHUNK = 1024 * 1024
 _OVERLAP = 256  # longer than any <mergeCell ref="…"/> tag, so none is cut unseen
 
@@ -136,7 +148,7 @@ def _merged_ranges(workbook, sheet):
             text = tail + chunk
             for match in _MERGE_CELL.finditer(text):
                 if match.end() > len(tail):  # one ending in the tail was found last time
-                    yield range_boundaries(match.group(1).decode())
+                    yield range_boundaries(match.group(2).decode())
             tail = text[-_OVERLAP:]
 
 

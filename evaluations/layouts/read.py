@@ -44,7 +44,7 @@ from ..indicators import (
 )
 from ..scoring import Operator
 from ..text import clean_text
-from ..workbooks import xlsx_problems
+from ..workbooks import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, xlsx_problems
 
 
 def _aliases(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -269,6 +269,7 @@ def read_documents(data: bytes, *, file_name: str, kind: str | None = None) -> l
     problems = _Problems(file_name)
     documents, tables = [], 0
     for worksheet, typed in zip(values.worksheets, formulas.worksheets, strict=True):
+        _within_limits(worksheet, file_name)
         reader = _SheetReader(_Grid(worksheet, typed), file_name, kind, problems)
         document = reader.read()
         if reader.is_table and worksheet.sheet_state != "visible":
@@ -300,6 +301,23 @@ def _open(data: bytes, file_name: str) -> tuple:
     except Exception as exc:  # openpyxl raises a dozen kinds for a damaged package
         reason = f"无法读取 xlsx 文件（文件已损坏或含有非法字符）：{exc}"
         raise DocumentError([f"{file_name}：{reason}"]) from exc
+
+
+def _within_limits(worksheet, file_name: str) -> None:
+    """Refuse a sheet larger than the upload guard allows before walking its grid.
+
+    The guard has already counted the sheet; this holds even if a file it could not see
+    through reaches here (iter_rows would make every cell of the grid).
+    """
+    rows, columns = worksheet.max_row, worksheet.max_column
+    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        raise DocumentError(
+            [
+                f"{file_name} 工作表“{worksheet.title}”：范围为 {rows} 行 × {columns} 列，"
+                f"超过上限（{MAX_ROWS} 行、{MAX_COLUMNS} 列、{MAX_CELLS} 个单元格），"
+                "请删除多余的行列后重新保存"
+            ]
+        )
 
 
 class _Problems:

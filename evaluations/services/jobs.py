@@ -18,6 +18,14 @@ from ..models import Job, JobState
 
 ERROR_LIMIT = 2000
 LOST = "上次运行中断（工作进程停止），已重新排队"
+# A job whose runs keep losing their worker (one that exhausts the worker's memory, say)
+# is not queued for ever, taking the worker down each time: after this many attempts it
+# fails, and its owner is told and may retry it.
+MAX_ATTEMPTS = 3
+GAVE_UP = (
+    f"任务已运行 {MAX_ATTEMPTS} 次，每次都在运行中中断（工作进程停止，可能是内存不足），"
+    "已停止；可缩小范围（单个区划）后重试"
+)
 
 
 class JobSuperseded(Exception):
@@ -139,6 +147,7 @@ def job_recover_if_stale(*, job_id: int, token: str) -> str:
     "ended": the run is no longer the job's (done, failed, queued again): nothing to do.
     "alive": its heartbeat is recent: look again when it would turn stale.
     "requeued": its heartbeat is older than settings.JOB_STALE_AFTER: the job is queued again.
+    "failed": so, but the job has had MAX_ATTEMPTS runs: it fails, for its owner to retry.
     """
     job = Job.objects.select_for_update().filter(pk=job_id).first()
     if job is None or job.state != JobState.RUNNING or job.task_result_id != token:
@@ -148,5 +157,11 @@ def job_recover_if_stale(*, job_id: int, token: str) -> str:
         tasks.watch(job_id=job.pk, token=token, at=last + _stale_after())
         return "alive"
     tasks.abandon(token)
+    if job.attempts >= MAX_ATTEMPTS:
+        now = timezone.now()
+        job.state, job.error, job.message = JobState.FAILED, GAVE_UP, "失败"
+        job.finished_at = job.heartbeat_at = now
+        job.save()
+        return "failed"
     _requeue(job, message=LOST)
     return "requeued"

@@ -595,3 +595,26 @@ EXPENSIVE = (
     ("表头合并", lambda base: merged(base, ["A1:H4"])),
     ("仅表头", lambda base: header_only(base, 5)),
 )
+
+
+def single_quoted_far_cells(data: bytes, rows: int = 2_000, column: str = "XFD") -> bytes:
+    """Return the workbook with `rows` rows of one cell each in its last column, written with
+    single-quoted attributes (valid XML, read by openpyxl, padded to 16,384 columns a row)."""
+    tags = b"".join(
+        b"<row r='%d'><c r='%s%d' t='inlineStr'><is><t>x</t></is></c></row>"
+        % (number, column.encode(), number)
+        for number in range(100, 100 + rows)
+    )
+    return _sheet_xml(data, lambda xml: xml.replace(b"</sheetData>", tags + b"</sheetData>"))
+
+
+def utf16_sheet(data: bytes) -> bytes:
+    """Return the workbook with its first sheet's XML re-encoded as UTF-16 (valid XML that
+    hides every tag from a byte pattern)."""
+
+    def recoded(xml: bytes) -> bytes:
+        text = xml.decode("utf-8")
+        text = re.sub(r"encoding=[\"'][^\"']*[\"']", 'encoding="UTF-16"', text, count=1)
+        return text.encode("utf-16")
+
+    return _sheet_xml(data, recoded)

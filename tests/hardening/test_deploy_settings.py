@@ -27,6 +27,17 @@ def test_check_deploy_reports_no_issue_in_production():
     assert "System check identified no issues (0 silenced)." in done.stdout
 
 
+def test_check_deploy_warns_of_a_proxy_whose_clients_throttling_cannot_tell_apart():
+    behind_a_proxy = {**PRODUCTION, "SECURE_PROXY_SSL_HEADER": "1"}
+    check = ["manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+
+    warned = run(check, **behind_a_proxy)
+    told = run(check, **behind_a_proxy, TRUSTED_PROXY_COUNT="1")
+
+    assert warned.returncode != 0 and "evaluations.W001" in warned.stderr + warned.stdout
+    assert told.returncode == 0, told.stderr
+
+
 def test_production_defaults_to_https_only_with_secure_cookies():
     values = settings_in_fresh_process([*SECURITY, "SECURE_PROXY_SSL_HEADER"], **PRODUCTION)
 

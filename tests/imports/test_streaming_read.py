@@ -59,3 +59,14 @@ def test_overlapping_merges_are_refused_not_filled_for_minutes():
 
     with pytest.raises(SheetError, match="合并单元格过多"):
         read_workbook(data)
+
+
+def test_the_reader_stops_at_the_guards_limits_even_past_the_guard(monkeypatch):
+    # A file the guard could not see through still reads no more than the guard allows.
+    data = malformed.single_quoted_far_cells(malformed.workbook([["被评单位", "得分"]]))
+    monkeypatch.setattr(sheet, "xlsx_problems", lambda data: [])
+
+    with pytest.raises(SheetError) as raised:
+        read_workbook(data)
+
+    assert "超过上限" in raised.value.messages[0]

@@ -97,3 +97,16 @@ def test_a_given_up_run_can_no_longer_write_to_its_job(running):
 def test_a_stale_run_is_not_claimed_twice(running):
     job, token = running
     assert services.job_claim(job_id=job.pk, token=token) is None
+
+
+def test_a_job_that_keeps_losing_its_worker_fails_instead_of_running_for_ever(running):
+    job, token = running
+    Job.objects.filter(pk=job.pk).update(attempts=services.MAX_ATTEMPTS)
+    beat(job, 61)
+
+    assert job_recover_if_stale(job_id=job.pk, token=token) == "failed"
+
+    job.refresh_from_db()
+    assert (job.state, job.attempts, job.error) == (JobState.FAILED, 3, services.GAVE_UP)
+    assert DBTaskResult.objects.get(id=token).status == "FAILED"
+    assert not DBTaskResult.objects.filter(task_path="evaluations.tasks.run_job", status="READY")

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from evaluations.models import Job, JobKind, JobState
+from evaluations.models import Job, JobKind, JobState, UserRole
 from evaluations.models.jobs import job_storage
 
 from .conftest import PASSWORD, bureau_login
@@ -89,8 +89,8 @@ def test_the_status_endpoint_answers_for_the_users_jobs_only(client, roles, jobs
 
 @pytest.mark.django_db
 def test_a_finished_job_links_its_download(client, roles, jobs):
-    job = finished(jobs["dept"])
-    login(client, roles.department)
+    job = finished(jobs["reviewer"])
+    login(client, roles.reviewer)
     (status,) = json.loads(
         client.get(reverse("admin:evaluations_job_status"), {"ids": job.pk}).content
     )["jobs"]
@@ -113,6 +113,14 @@ def test_an_unfinished_job_has_nothing_to_download(client, roles, jobs):
     login(client, roles.department)
     url = reverse("admin:evaluations_job_download", args=[jobs["dept"].pk])
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_file_made_with_rights_its_owner_never_held_is_not_served(client, roles, jobs):
+    # A department cannot start a results export: a job left in its name serves nothing.
+    job = finished(jobs["dept"])
+    login(client, roles.department)
+    assert client.get(reverse("admin:evaluations_job_download", args=[job.pk])).status_code == 404
 
 
 @pytest.mark.django_db
@@ -207,3 +215,15 @@ def test_someone_elses_failed_job_is_not_retried_by_a_department(client, roles, 
     login(client, roles.department)
     assert client.post(reverse("admin:evaluations_job_retry", args=[job.pk])).status_code == 404
     assert Job.objects.get(pk=job.pk).state == JobState.FAILED
+
+
+@pytest.mark.django_db
+def test_a_file_is_not_served_to_its_owner_once_their_role_is_gone(client, roles, jobs):
+    job = finished(jobs["reviewer"])
+    login(client, roles.reviewer)
+    url = reverse("admin:evaluations_job_download", args=[job.pk])
+    assert client.get(url).status_code == 200
+
+    UserRole.objects.filter(user=roles.reviewer).delete()
+
+    assert client.get(url).status_code == 404

@@ -211,3 +211,18 @@ def test_a_workbook_the_guard_refuses_never_reaches_openpyxl():
     [message] = problems(data)
 
     assert message.startswith("自评.xlsx：工作表“自评表”至少有 999999 行")
+
+
+def test_a_sheet_past_the_guards_limits_is_refused_even_if_the_guard_missed_it(monkeypatch):
+    from evaluations.layouts import read as read_module
+    from tests.fuzz import malformed
+
+    data = malformed.single_quoted_far_cells(malformed.workbook([["项目名称", "x"]]))
+    monkeypatch.setattr(read_module, "xlsx_problems", lambda data: [])
+
+    with pytest.raises(DocumentError) as raised:
+        read_module.read_documents(data, file_name="目标表.xlsx")
+
+    assert raised.value.messages[0].startswith(
+        "目标表.xlsx 工作表“Sheet1”：范围为 2099 行 × 16384 列"
+    )

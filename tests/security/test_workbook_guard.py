@@ -32,8 +32,8 @@ def test_an_empty_file_is_refused():
     assert the_problem(b"") == "文件是空的（0 字节）"
 
 
-def test_a_file_over_the_upload_limit_is_refused_before_it_is_unzipped(monkeypatch):
-    monkeypatch.setattr(workbooks, "MAX_UPLOAD_BYTES", len(BASE) - 1)
+def test_a_file_over_the_upload_limit_is_refused_before_it_is_unzipped(settings):
+    settings.UPLOAD_MAX_BYTES = len(BASE) - 1
 
     assert the_problem(BASE).startswith("文件过大")
 
@@ -197,3 +197,17 @@ def test_the_guard_answers_any_damaged_package_without_raising(flips):
 @given(data=malformed.hostile_packages(BASE))
 def test_the_guard_answers_every_hostile_package(data):
     assert isinstance(xlsx_problems(data), list)
+
+
+def test_cells_far_out_in_single_quoted_xml_are_counted():
+    # 2,000 rows at column XFD: openpyxl would pad them to 32 million cells.
+    problem = the_problem(malformed.single_quoted_far_cells(BASE))
+
+    assert "列，超过上限 1024 列" in problem or "个单元格" in problem
+
+
+def test_a_sheet_not_in_utf8_is_refused():
+    problem = the_problem(malformed.utf16_sheet(BASE))
+
+    assert problem.startswith("部件 xl/worksheets/")
+    assert "不是 UTF-8 编码" in problem

@@ -253,3 +253,41 @@ def test_a_release_through_another_redis_client_shows_on_the_next_request_here(
         other_process.setattr(cache, "cache", caches.create_connection("default"))
         evaluation_transition(record=approved, name="release", user=publisher)
     assert "待公开单位" in visit(client, UNITS)[0]
+
+
+def test_a_process_copy_is_dropped_once_as_old_as_the_shared_entries():
+    # Without a shared cache another process's write is not seen here: the copies this
+    # process holds expire like the cache's own entries (PAGE_TIMEOUT) instead of never.
+    held = cache.local(7)
+    held.keep_page("page", b"<html>", {})
+    assert cache.local(7) is held
+
+    held.created -= cache.PAGE_TIMEOUT + 1
+
+    assert cache.local(7) is not held
+    assert cache.local(7).pages == {}
+
+
+def test_a_page_kept_again_is_counted_once():
+    held = cache.Local(1)
+    held.keep_page("page", b"x" * 100, {})
+    held.keep_page("page", b"x" * 100, {})
+    assert held.page_bytes == 100
+
+
+def test_with_the_shared_cache_down_pages_answer_and_releases_commit(
+    client, approved, publisher, settings
+):
+    # Nothing listens on port 1: every call to the cache fails at once.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    assert "待公开单位" not in visit(client, UNITS)[0]
+
+    evaluation_transition(record=approved, name="release", user=publisher)
+
+    assert UnitEvaluation.objects.get(pk=approved.pk).state == State.RELEASED
+    assert "待公开单位" in visit(client, UNITS)[0]
