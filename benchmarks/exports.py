@@ -28,53 +28,17 @@ import tempfile
 import time
 import tracemalloc
 import types
-from decimal import Decimal
 from pathlib import Path
+
+from released import released_units, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "exports.md"
 CODE, YEAR = "529902", 2021
 
 
-def setup_django(database_url):
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfmgmt.settings")
-    import django
-
-    django.setup()
-
-
 def build(rows: int):
-    from evaluations.classification import UnitKind
-    from evaluations.grading import grade_for
-    from evaluations.models import Firm, Unit, UnitEvaluation
-    from evaluations.services.imports import region_ensure
-    from evaluations.workflow import State
-
-    region = region_ensure(code=CODE, name="导出测试区")
-    firms = Firm.objects.bulk_create(Firm(name=f"第{i:02d}号会计师事务所") for i in range(40))
-    kinds = list(UnitKind)
-    batch = 20_000
-    for start in range(0, rows, batch):
-        units = Unit.objects.bulk_create(
-            Unit(region=region, name=f"测试区第{i:06d}号预算单位", kind=kinds[i % len(kinds)])
-            for i in range(start, min(start + batch, rows))
-        )
-        UnitEvaluation.objects.bulk_create(
-            UnitEvaluation(
-                region=region,
-                year=YEAR,
-                unit=unit,
-                firm=firms[i % len(firms)],
-                score=score,
-                grade=grade_for(score),
-                state=State.RELEASED,
-            )
-            for i, unit in enumerate(units, start=start)
-            for score in [Decimal(6000 + (i * 37) % 4000) / 100]
-        )
+    released_units(code=CODE, name="导出测试区", year=YEAR, rows=rows)
 
 
 def bench_urls():

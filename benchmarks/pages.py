@@ -43,6 +43,8 @@ import types
 from decimal import Decimal
 from pathlib import Path
 
+from released import released_units, setup_django
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "pages.md"
 CODE, YEAR, SHOWN = "529901", 2021, 50
@@ -61,47 +63,14 @@ p.funding_lines.all %}<li>{{ line.label }} {{ line.amount }} {{ line.self_score 
 {% endfor %}</tbody></table>"""
 
 
-def setup_django(database_url):
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfmgmt.settings")
-    import django
-
-    django.setup()
-
-
 def build(rows: int):
     """Create one region-year of rows unit evaluations and rows projects, all released."""
-    from evaluations.classification import UnitKind
     from evaluations.grading import grade_for
-    from evaluations.models import Firm, FundingLine, Project, Unit, UnitEvaluation
-    from evaluations.services.imports import region_ensure
+    from evaluations.models import FundingLine, Project, Unit
     from evaluations.workflow import State
 
-    region = region_ensure(code=CODE, name="基准测试区")
-    firms = Firm.objects.bulk_create(Firm(name=f"第{i:02d}号会计师事务所") for i in range(40))
-    kinds = list(UnitKind)
-    units = Unit.objects.bulk_create(
-        Unit(region=region, name=f"测试区第{i:05d}号预算单位", kind=kinds[i % len(kinds)])
-        for i in range(rows)
-    )
-    UnitEvaluation.objects.bulk_create(
-        (
-            UnitEvaluation(
-                region=region,
-                year=YEAR,
-                unit=unit,
-                firm=firms[i % len(firms)],
-                score=score,
-                grade=grade_for(score),
-                state=State.RELEASED,
-            )
-            for i, unit in enumerate(units)
-            for score in [Decimal(6000 + (i * 37) % 4000) / 100]
-        ),
-        batch_size=2000,
-    )
+    region, firms = released_units(code=CODE, name="基准测试区", year=YEAR, rows=rows)
+    units = list(Unit.objects.filter(region=region).order_by("pk"))
     projects = Project.objects.bulk_create(
         (
             Project(

@@ -40,6 +40,8 @@ Builders of whole files (bytes)
     renamed_xls() / encrypted_xlsx()                OLE2 compound files
     renamed_csv() / renamed_docx() / renamed_pdf()  other formats named .xlsx
     random_bytes(size, seed)                        noise
+    single_quoted_far_cells(base, rows, column)     far cells in single-quoted XML
+    utf16_sheet(base)                               a worksheet re-encoded as UTF-16
 Hypothesis strategies
     hostile_values()            one cell's value
     hostile_cells(base)         the base with 1–4 cells replaced by hostile values
@@ -47,6 +49,7 @@ Hypothesis strategies
     hostile_files(base)         either of the two
     EXPENSIVE                   (name, builder(base)) of the slow, big cases, to run once
                                 each rather than as hypothesis examples
+    fuzz_settings(max_examples) the fuzz tests' settings: derandomized, no deadline
 """
 
 import functools
@@ -58,6 +61,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
@@ -618,3 +622,20 @@ def utf16_sheet(data: bytes) -> bytes:
         return text.encode("utf-16")
 
     return _sheet_xml(data, recoded)
+
+
+def fuzz_settings(*, max_examples: int) -> settings:
+    """Hypothesis settings for the importers' fuzz tests: the same examples on every run (CI
+    stays stable), no deadline (a slow machine is no failure), nothing kept between runs."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+        ],
+    )

@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evaluations.models import UserRole
@@ -50,18 +50,7 @@ PROJECTS = project_sheet(
     merges=["A3:A4"],
 )
 BASES = {"units": UNITS, "projects": PROJECTS}
-FUZZ = settings(
-    max_examples=150,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.large_base_example,
-    ],
-)
+FUZZ = malformed.fuzz_settings(max_examples=150)
 FILE_NAMES = st.sampled_from(
     (
         "结果表.xlsx",

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evaluations.documents import DocumentError
@@ -40,18 +40,7 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "data" / "layouts"
 TARGET = (LAYOUTS / "target_table.xlsx").read_bytes()
 SELF_EVALUATION = (LAYOUTS / "self_evaluation_standard.xlsx").read_bytes()
 MONITORING = (LAYOUTS / "monitoring_report.xlsx").read_bytes()
-FUZZ = settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.large_base_example,
-    ],
-)
+FUZZ = malformed.fuzz_settings(max_examples=60)
 FILE_NAMES = st.sampled_from(
     (
         "表.xlsx",

@@ -135,6 +135,8 @@ def test_the_bureau_starts_a_report_job_for_its_region(client, roles):
     login(client, roles.reviewer)
     page = client.get(reverse("admin:evaluations_job_start")).content.decode()
     assert "生成年度报告（.docx）" in page
+    changelist = reverse("admin:evaluations_job_changelist")
+    assert f'&rsaquo; <a href="{changelist}">后台任务</a>' in page  # the breadcrumbs
     response = client.post(
         reverse("admin:evaluations_job_start"),
         {"kind": JobKind.REPORT_DOCX, "region": roles.region.pk, "year": 2021},
