@@ -12,7 +12,6 @@ from contextlib import contextmanager
 
 import psycopg
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -23,6 +22,7 @@ from evaluations.imports.faults import DATABASE_GONE
 from evaluations.models import UnitEvaluation
 from evaluations.services.imports import region_ensure, results_import
 from tests.conftest import PROJECTS_XLSX, UNITS_XLSX
+from tests.writes import row_counts
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the import's own transaction commits
 
@@ -61,10 +61,6 @@ def database_gone_at(statement_start):
     with connection.execute_wrapper(wrapper):
         yield fired
     assert fired, f"the import never ran {statement_start}"
-
-
-def row_counts():
-    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
 @pytest.fixture

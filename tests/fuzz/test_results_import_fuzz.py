@@ -8,14 +8,11 @@ rolled back at its end, so examples do not see each other's writes.
 """
 
 import io
-from contextlib import contextmanager
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from hypothesis import given, settings
@@ -26,6 +23,7 @@ from evaluations.services.imports import results_import
 from evaluations.workflow import Role
 from tests.fuzz import malformed
 from tests.sheets import project_sheet, unit_sheet
+from tests.writes import rolled_back, row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -61,22 +59,10 @@ FILE_NAMES = st.sampled_from(
 )
 
 
-def table_counts() -> dict[str, int]:
-    models = apps.get_app_config("evaluations").get_models(include_auto_created=True)
-    return {model._meta.db_table: model.objects.count() for model in models}
-
-
-@contextmanager
-def rolled_back():
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
-
-
 def import_case(region, table, data, file_name, **kwargs):
     """Import data; a refusal must name the file and leave every table as it was."""
     with rolled_back():
-        before = table_counts()
+        before = row_counts("evaluations")
         outcome = results_import(
             table=table, region=region, year=2021, data=data, file_name=file_name, **kwargs
         )
@@ -85,7 +71,7 @@ def import_case(region, table, data, file_name, **kwargs):
         else:
             assert all(isinstance(error, str) and error for error in outcome.errors)
             assert any(error.startswith(file_name) for error in outcome.errors), outcome.errors
-            assert table_counts() == before, "a refused file wrote something"
+            assert row_counts("evaluations") == before, "a refused file wrote something"
         return outcome
 
 
@@ -142,7 +128,7 @@ def test_an_admin_upload_of_a_hostile_table_is_answered_never_a_500(huaxi, data,
     client = Client(raise_request_exception=False)
     client.force_login(user)
     with rolled_back():
-        before = table_counts()
+        before = row_counts("evaluations")
         response = client.post(
             reverse("admin:evaluations_unitevaluation_import"),
             {
@@ -153,7 +139,7 @@ def test_an_admin_upload_of_a_hostile_table_is_answered_never_a_500(huaxi, data,
             },
         )
         assert response.status_code == 200
-        assert table_counts() == before, "the preview wrote something"
+        assert row_counts("evaluations") == before, "the preview wrote something"
 
 
 @settings(FUZZ, max_examples=40)
@@ -162,7 +148,7 @@ def test_the_command_refuses_a_hostile_table_with_a_non_zero_exit(huaxi, tmp_pat
     path = tmp_path / "项目表.xlsx"
     path.write_bytes(data)
     with rolled_back():
-        before = table_counts()
+        before = row_counts("evaluations")
         err = io.StringIO()
         try:
             call_command(
@@ -179,4 +165,4 @@ def test_the_command_refuses_a_hostile_table_with_a_non_zero_exit(huaxi, tmp_pat
         except CommandError as exc:
             assert "项目表.xlsx" in str(exc)
             assert all(line.startswith("项目表.xlsx") for line in err.getvalue().splitlines())
-            assert table_counts() == before, "a refused file wrote something"
+            assert row_counts("evaluations") == before, "a refused file wrote something"

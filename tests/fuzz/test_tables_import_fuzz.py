@@ -10,16 +10,13 @@ other's writes.
 
 import os
 import tempfile
-from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -33,6 +30,7 @@ from evaluations.services.documents import document_tree, documents_import
 from evaluations.services.targets import target_create, target_review, target_submit
 from evaluations.workflow import Role
 from tests.fuzz import malformed
+from tests.writes import rolled_back, row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -93,23 +91,11 @@ def everyone(huaxi):
     return Everyone(huaxi)
 
 
-def table_counts() -> dict[str, int]:
-    models = apps.get_app_config("evaluations").get_models(include_auto_created=True)
-    return {model._meta.db_table: model.objects.count() for model in models}
-
-
-@contextmanager
-def rolled_back():
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
-
-
 def assert_refused_cleanly(errors, file_name, before):
     assert errors, "a refusal must say why"
     assert all(isinstance(error, str) and error for error in errors)
     assert any(file_name in error for error in errors), errors
-    assert table_counts() == before, "a refused file wrote something"
+    assert row_counts("evaluations") == before, "a refused file wrote something"
 
 
 # -- the reader ------------------------------------------------------------------------------
@@ -131,7 +117,7 @@ def test_the_reader_returns_documents_or_refuses_with_the_file_named(data):
 
 def service_case(everyone, data, file_name, *, user, approved=False):
     with rolled_back():
-        before = table_counts()
+        before = row_counts("evaluations")
         outcome = documents_import(
             data=data, file_name=file_name, user=user, region=everyone.region, approved=approved
         )
@@ -176,7 +162,7 @@ def admin_case(everyone, data, file_name):
     client = Client()
     client.force_login(everyone.department)
     with rolled_back():
-        before = table_counts()
+        before = row_counts("evaluations")
         upload = SimpleUploadedFile(file_name, data, content_type="application/octet-stream")
         checked = client.post(
             reverse("tables:import"), {"file": upload, "region": everyone.region.pk}
@@ -184,7 +170,7 @@ def admin_case(everyone, data, file_name):
         assert checked.status_code == 200
         page = checked.content.decode()
         assert "<script>alert(1)" not in page and "<img src=x" not in page
-        assert table_counts() == before, "the check wrote something"
+        assert row_counts("evaluations") == before, "the check wrote something"
         if "确认导入" in page:
             confirmed = client.post(reverse("tables:import"), {"confirm": "1"})
             assert confirmed.status_code == 200
@@ -209,7 +195,7 @@ def test_the_import_tables_command_refuses_with_the_file_named(everyone, data):
     with tempfile.TemporaryDirectory() as folder, rolled_back():
         path = Path(folder) / "自评表.xlsx"
         path.write_bytes(data)
-        before = table_counts()
+        before = row_counts("evaluations")
         try:
             call_command(
                 "import_tables",
